@@ -1,0 +1,79 @@
+/**
+ * The one door to AWS. Everything above this line (scanner, tools) talks to AWS only through
+ * an `AwsGateway`; everything below it is the real SDK v3, configured once (region, retries,
+ * shared keep-alive agent, AWS_ENDPOINT_URL, abort signals on every call).
+ */
+import type { AccountInfo, CellRef, ResourceRecord } from '../core/types.js';
+
+/** Raised for any AWS failure, already mapped to a safe message. Never carries credentials. */
+export class AwsAccessError extends Error {
+  /** Stable code: AccessDenied, AssumeRoleFailed, Throttling, Timeout, RegionDisabled, ExpiredToken,
+   * AccountSuspended, EndpointUnreachable, NotFound, Unknown … */
+  readonly code: string;
+  readonly account_id: string | null;
+  /** The role the server tried to assume (the one to fix), when relevant. */
+  readonly role_arn: string | null;
+  readonly retryable: boolean;
+  constructor(message: string, opts: { code: string; account_id?: string | null; role_arn?: string | null; retryable?: boolean; cause?: unknown }) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AwsAccessError';
+    this.code = opts.code;
+    this.account_id = opts.account_id ?? null;
+    this.role_arn = opts.role_arn ?? null;
+    this.retryable = opts.retryable ?? false;
+  }
+}
+
+export interface ServiceCostLine {
+  account_id: string;
+  /** Cost Explorer SERVICE dimension value. */
+  service: string;
+  /** Unblended cost in USD over the requested period. */
+  amount: number;
+}
+
+export interface CostQuery {
+  account_ids: string[];
+  /** Inclusive start, YYYY-MM-DD. */
+  start: string;
+  /** Exclusive end, YYYY-MM-DD (Cost Explorer semantics). */
+  end: string;
+}
+
+/** Counters the benchmarks and metrics read. */
+export interface GatewayStats {
+  /** AssumeRole calls made, per account. */
+  assume_role_calls: Record<string, number>;
+  assume_role_failures: Record<string, number>;
+  /** AWS API calls by `service:Operation`. */
+  calls: Record<string, number>;
+  cost_explorer_requests: number;
+  throttled: number;
+}
+
+export interface AwsGateway {
+  /** The account of the server's base credentials (STS GetCallerIdentity, cached). */
+  localAccountId(signal: AbortSignal): Promise<string>;
+  /** The role ARN the server assumes in `accountId` (from AWS_ASSUME_ROLE_ARN_TEMPLATE). */
+  roleArnFor(accountId: string): string;
+  /** Ensure usable credentials for the account (AssumeRole unless local; cached, single flight,
+   * refreshed 5 min before expiry). Throws AwsAccessError (code AssumeRoleFailed, with role_arn). */
+  ensureAccount(accountId: string, signal: AbortSignal): Promise<void>;
+  /** Enabled regions of the account (EC2 DescribeRegions), cached. */
+  enabledRegions(accountId: string, signal: AbortSignal): Promise<string[]>;
+  /** Read one cell to the end (every page). Throws AwsAccessError on failure: a cell is either
+   * complete or failed, never silently short. `onPage` is called after each page with the
+   * number of resources read so far. */
+  listCell(cell: CellRef, signal: AbortSignal, onPage?: (readSoFar: number) => void): Promise<ResourceRecord[]>;
+  /** ACTIVE and non-active accounts of the organization (all pages), optionally only below the
+   * given OUs (recursively). Uses the base credentials (management or delegated account). */
+  listOrganizationAccounts(signal: AbortSignal, ouIds?: string[]): Promise<AccountInfo[]>;
+  /** One Cost Explorer GetCostAndUsage call (all pages) grouped by LINKED_ACCOUNT and SERVICE,
+   * from the base credentials. */
+  serviceCosts(query: CostQuery, signal: AbortSignal): Promise<ServiceCostLine[]>;
+  /** Forget cached credentials and clients of one account (or all). */
+  invalidate(accountId?: string): void;
+  stats(): GatewayStats;
+  /** Release sockets and clients. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,110 @@
+/**
+ * The validated configuration. Only src/config/ reads process.env; everything else receives
+ * an AppConfig (tests build one directly with `testConfig()` overrides).
+ */
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AwsConfig {
+  /** AWS_REGION / AWS_DEFAULT_REGION (default us-east-1): home region for STS, CE, Organizations. */
+  region: string;
+  /** AWS_ENDPOINT_URL: one endpoint for every service (simulator, LocalStack …); null = real AWS. */
+  endpoint_url: string | null;
+  /** ALLOWED_REGIONS: narrows the enabled regions; null = every enabled region. */
+  allowed_regions: string[] | null;
+  /** AWS_REQUEST_TIMEOUT_MS: per-call limit (the SDK has none by default). */
+  request_timeout_ms: number;
+  /** AWS_MAX_ATTEMPTS: SDK retry attempts (adaptive mode). */
+  max_attempts: number;
+  /** AWS_MAX_SOCKETS: keep-alive agent size shared by every client. */
+  max_sockets: number;
+  /** Static base credentials (tests, demo); null = the SDK default chain. Never logged. */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
+}
+
+export interface MultiAccountConfig {
+  /** MULTI_ACCOUNT_ENABLED */
+  enabled: boolean;
+  /** AWS_ACCOUNT_IDS (alias AWS_ACCOUNTS) */
+  account_ids: string[];
+  /** AWS_ACCOUNTS_EXCLUDE */
+  exclude: string[];
+  /** AWS_ASSUME_ROLE_NAME (alias CROSS_ACCOUNT_ROLE_NAME), default FinOpsTagComplianceReadOnly */
+  role_name: string;
+  /** AWS_ASSUME_ROLE_ARN_TEMPLATE, default arn:aws:iam::{account_id}:role/{role_name} */
+  role_arn_template: string;
+  /** AWS_ASSUME_ROLE_EXTERNAL_ID (alias CROSS_ACCOUNT_EXTERNAL_ID) */
+  external_id: string | null;
+  /** AWS_ASSUME_ROLE_SESSION_DURATION 900–43200, default 3600 */
+  session_duration_seconds: number;
+  /** MAX_CONCURRENT_ACCOUNTS 1–20, default 5 */
+  max_concurrent_accounts: number;
+  /** ACCOUNT_SCAN_TIMEOUT_SECONDS 30–600, default 120 */
+  account_scan_timeout_seconds: number;
+  /** AWS_ACCOUNT_DISCOVERY: static (the list) | organizations */
+  discovery: 'static' | 'organizations';
+  /** AWS_ORGANIZATION_UNIT_IDS */
+  organization_unit_ids: string[];
+  /** ACCOUNT_DISCOVERY_TTL_SECONDS, default 900 */
+  discovery_ttl_seconds: number;
+}
+
+export interface ScanConfig {
+  /** MAX_CONCURRENT_CELLS_PER_ACCOUNT: region × type cells read at once inside one account (default 8). */
+  max_concurrent_cells_per_account: number;
+}
+
+export interface CacheConfig {
+  /** REDIS_URL; null = in-process LRU. */
+  redis_url: string | null;
+  /** COMPLIANCE_CACHE_TTL_SECONDS, default 3600 */
+  ttl_seconds: number;
+  /** COST_CACHE_TTL_SECONDS, default 86400 */
+  cost_ttl_seconds: number;
+  /** CACHE_MAX_MB: in-process cache bound, default 256 */
+  max_bytes: number;
+}
+
+export interface HistoryConfig {
+  /** HISTORY_DB_PATH, default ./data/history.db */
+  db_path: string;
+  /** HISTORY_DATABASE_URL (postgres://…); null = SQLite */
+  database_url: string | null;
+  /** HISTORY_RETENTION_DAYS, default 90 */
+  retention_days: number;
+}
+
+export interface McpConfig {
+  /** MCP_SESSION_IDLE_SECONDS, default 1800 */
+  session_idle_seconds: number;
+  /** MCP_MAX_SESSIONS, default 500 */
+  max_sessions: number;
+  /** MCP_STATELESS */
+  stateless: boolean;
+}
+
+export interface AuthConfig {
+  /** AUTH_MODE: api_key (default when keys exist) | none */
+  mode: 'api_key' | 'none';
+  /** API_KEYS / API_KEYS_FILE: entries `id:key` or bare keys (id derived). Never logged. */
+  api_keys: { id: string; key: string }[];
+}
+
+export interface AppConfig {
+  /** PORT, default 8080 */
+  port: number;
+  /** HOST, default 127.0.0.1 */
+  host: string;
+  /** LOG_LEVEL, default info */
+  log_level: LogLevel;
+  /** POLICY_PATH, default policies/tagging_policy.json */
+  policy_path: string;
+  /** DEFAULT_PAGE_LIMIT is fixed by the tools (50, max 500). */
+  aws: AwsConfig;
+  multi_account: MultiAccountConfig;
+  scan: ScanConfig;
+  cache: CacheConfig;
+  history: HistoryConfig;
+  mcp: McpConfig;
+  auth: AuthConfig;
+}
