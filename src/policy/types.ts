@@ -29,6 +29,8 @@ export interface TagNamingRules {
 
 export interface TaggingPolicyDocument {
   version: string;
+  /** Informational (existing deployments carry it); not used by evaluation. */
+  last_updated?: string;
   required_tags: RequiredTagSpec[];
   optional_tags?: OptionalTagSpec[];
   tag_naming_rules?: Partial<TagNamingRules>;
@@ -46,7 +48,12 @@ export interface CompiledPolicy {
   readonly applicableTypes: readonly string[];
   /** Required tag names that apply to a type (empty: out of scope). */
   requiredTagsFor(resourceType: string): readonly string[];
-  /** Pure evaluation of one resource's tags. */
+  /** Naming rules with defaults filled in (case_sensitivity false, no special characters, 128, 256). */
+  readonly namingRules: Readonly<TagNamingRules>;
+  /** Non-fatal remarks found while loading (unknown fields ignored, empty lists treated as absent). */
+  readonly warnings: readonly string[];
+  /** Pure evaluation of one resource's tags. The result (and its `violations` array) is shared
+   * and frozen when there is nothing to report: treat it as read-only. */
   evaluate(resourceType: string, tags: Tags): ResourceEvaluation;
 }
 
