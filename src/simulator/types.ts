@@ -70,6 +70,8 @@ export interface SimFaults {
   hang_accounts?: string[];
   /** Accounts where every call except STS answers AccessDenied. */
   access_denied_accounts?: string[];
+  /** Seed of the throttling PRNG (default 1): same seed, same sequence of throttled requests. */
+  seed?: number;
 }
 
 export interface SimStats {
