@@ -74,3 +74,12 @@ export const KNOWN_FIELDS = {
   optional_tags: new Set(Object.keys(OptionalTagSchema.properties)),
   tag_naming_rules: new Set(Object.keys(TagNamingRulesSchema.properties)),
 } as const;
+
+/** The schema as a standalone JSON Schema document (policies/tagging_policy.schema.json is this, verbatim). */
+export function policyJsonSchema(): Record<string, unknown> {
+  const plain = JSON.parse(JSON.stringify(TaggingPolicySchema)) as Record<string, unknown>;
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    ...plain,
+  };
+}
