@@ -17,6 +17,9 @@ export interface InventoryRequest {
   force_refresh: boolean;
   signal: AbortSignal;
   progress?: ProgressReporter;
+  /** Accounts the scope resolution left out (AccountDirectory.resolve `skipped`): reported as
+   * `skipped` outcomes and named in data_quality.coverage_notes. */
+  skipped_accounts?: { account_id: string; reason: string }[];
 }
 
 export interface AccountScanOutcome {

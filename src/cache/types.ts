@@ -1,0 +1,60 @@
+/**
+ * The result cache contract. Backend-neutral: values are JSON-serialisable and travel with the
+ * time they were stored, so an in-process LRU and a shared Redis behave the same way.
+ * The cache holds inventory (resource records), enabled regions, discovered accounts and
+ * Cost Explorer answers — never compliance verdicts.
+ */
+
+/** A value as stored, with its timestamps (ISO-8601). */
+export interface CacheEntry<T> {
+  value: T;
+  stored_at: string;
+  expires_at: string;
+}
+
+export interface CacheHealth {
+  backend: 'memory' | 'redis';
+  status: 'ok' | 'degraded';
+}
+
+/** How `getOrLoad` produced its answer. `joined`: shared an identical load already in flight. */
+export type LoadSource = 'cache' | 'loaded' | 'joined';
+
+export interface LoadResult<T> {
+  value: T;
+  stored_at: string;
+  source: LoadSource;
+}
+
+export interface GetOrLoadOptions {
+  /** Skip the cached value, load again and replace the entry. */
+  forceRefresh?: boolean;
+  /** The caller's signal. The shared load is aborted only when every waiting caller has gone. */
+  signal?: AbortSignal;
+}
+
+/** Low-level storage one backend implements (memory, Redis). */
+export interface CacheStore {
+  readonly backend: CacheHealth['backend'];
+  get<T>(key: string): Promise<CacheEntry<T> | undefined>;
+  set(key: string, entry: CacheEntry<unknown>, ttlSeconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Returns how many entries were removed. */
+  deleteByPrefix(prefix: string): Promise<number>;
+  health(): CacheHealth;
+  close(): Promise<void>;
+}
+
+export interface ResultCache {
+  get<T>(key: string): Promise<CacheEntry<T> | undefined>;
+  set<T>(key: string, value: T, ttlSeconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  deleteByPrefix(prefix: string): Promise<number>;
+  /**
+   * Cached value, or the loader's result stored for `ttlSeconds`. Identical concurrent loads in
+   * this process share one loader call. A failed load is never stored.
+   */
+  getOrLoad<T>(key: string, ttlSeconds: number, loader: (signal: AbortSignal) => Promise<T>, options?: GetOrLoadOptions): Promise<LoadResult<T>>;
+  health(): CacheHealth;
+  close(): Promise<void>;
+}

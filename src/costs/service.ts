@@ -1,0 +1,57 @@
+/**
+ * Cost service: spend by account × service over a period, from ONE Cost Explorer query for every
+ * account of the request (never one per account — CE charges per request), cached for
+ * COST_CACHE_TTL_SECONDS with single flight.
+ */
+import type { AwsGateway } from '../aws/gateway.js';
+import { UserError } from '../core/errors.js';
+import type { AppConfig } from '../config/types.js';
+import type { ResultCache } from '../cache/types.js';
+import { costKey } from '../cache/keys.js';
+import type { ServiceLogger } from '../scan/deps.js';
+import type { CostLine, CostReport, CostService } from '../scan/types.js';
+
+export interface CostServiceDeps {
+  gateway: AwsGateway;
+  cache: ResultCache;
+  config: AppConfig;
+  logger: ServiceLogger;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkDate(value: string, field: 'start' | 'end'): void {
+  const parsed = DATE.test(value) ? new Date(`${value}T00:00:00Z`) : null;
+  if (parsed === null || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
+    throw new UserError(`${field} must be a calendar date in the form YYYY-MM-DD, got "${value}"`, { field: `/${field}` });
+  }
+}
+
+export function createCostService(deps: CostServiceDeps): CostService {
+  const { gateway, cache, config, logger } = deps;
+
+  return {
+    async serviceCosts(req): Promise<CostReport> {
+      checkDate(req.start, 'start');
+      checkDate(req.end, 'end');
+      if (req.start >= req.end) throw new UserError(`start (${req.start}) must be before end (${req.end}); end is exclusive`, { field: '/end' });
+      const accounts = [...new Set(req.account_ids)].sort();
+      if (accounts.length === 0) return { start: req.start, end: req.end, currency: 'USD', lines: [], cost_explorer_requests: 0, from_cache: false };
+
+      const loaded = await cache.getOrLoad(
+        costKey(accounts, req.start, req.end),
+        config.cache.cost_ttl_seconds,
+        (signal) => gateway.serviceCosts({ account_ids: accounts, start: req.start, end: req.end }, signal),
+        { signal: req.signal, forceRefresh: req.force_refresh === true },
+      );
+      const wanted = new Set(accounts);
+      const lines: CostLine[] = loaded.value
+        .filter((l) => wanted.has(l.account_id))
+        .map((l) => ({ account_id: l.account_id, service: l.service, amount: l.amount }))
+        .sort((a, b) => a.account_id.localeCompare(b.account_id) || a.service.localeCompare(b.service));
+      const requests = loaded.source === 'loaded' ? 1 : 0;
+      logger.debug({ accounts: accounts.length, start: req.start, end: req.end, source: loaded.source, lines: lines.length }, 'service costs');
+      return { start: req.start, end: req.end, currency: 'USD', lines, cost_explorer_requests: requests, from_cache: loaded.source === 'cache' };
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/** Dependency shapes shared by the scan, accounts and costs services. */
+import type { BaseLogger } from 'pino';
+
+/** Any pino logger (Fastify's `app.log` included). */
+export type ServiceLogger = Pick<BaseLogger, 'info' | 'debug' | 'warn' | 'error'>;
+
+/** Implemented by the account directory: the orchestrator reports every credential attempt. */
+export interface AssumeRoleRecorder {
+  recordAssumeRole(accountId: string, ok: boolean, error: string | null): void;
+}
