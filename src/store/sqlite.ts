@@ -16,7 +16,7 @@ import type { HistoryQuery, HistoryStore, SnapshotAccountAggregate, SnapshotInpu
 export interface SqliteHistoryOptions {
   /** File path, or `:memory:` (tests). The parent directory is created when missing. */
   path: string;
-  logger: Logger;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
 interface SnapshotRow {

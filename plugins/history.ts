@@ -1,0 +1,70 @@
+/**
+ * 'history': opens the compliance history store and decorates `app.history`. SQLite at
+ * `config.history.db_path` (HISTORY_DB_PATH; `:memory:` for tests); failing to open it stops
+ * start-up. Snapshots older than `retention_days` are pruned at start and then daily (timer
+ * unref'd, cleared on close). The store is closed onClose.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsync } from 'fastify';
+import { ConfigError } from '../src/core/errors.js';
+import { createSqliteHistoryStore } from '../src/store/sqlite.js';
+import type { HistoryStore } from '../src/store/types.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    history: HistoryStore;
+  }
+}
+
+export const DAY_MS = 86_400_000;
+
+export interface HistoryPluginOptions {
+  /** Use this store instead of opening one (it is still pruned and closed). */
+  store?: HistoryStore;
+  /** Clock (tests). */
+  now?: () => Date;
+  /** Prune interval, default one day. */
+  pruneIntervalMs?: number;
+}
+
+/** The cutoff for a retention in days: snapshots taken before it are removed. */
+export function retentionCutoff(now: Date, retentionDays: number): string {
+  return new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
+}
+
+const historyPlugin: FastifyPluginAsync<HistoryPluginOptions> = async (app, opts) => {
+  const cfg = app.config.history;
+  if (opts.store === undefined && cfg.database_url !== null) {
+    throw new ConfigError(
+      'HISTORY_DATABASE_URL is set, but this build has no PostgreSQL history backend yet: unset HISTORY_DATABASE_URL to use SQLite at HISTORY_DB_PATH.',
+      'HISTORY_DATABASE_URL',
+    );
+  }
+  const store = opts.store ?? createSqliteHistoryStore({ path: cfg.db_path, logger: app.log });
+  const now = opts.now ?? (() => new Date());
+
+  const prune = async (): Promise<void> => {
+    const cutoff = retentionCutoff(now(), cfg.retention_days);
+    const removed = await store.prune(cutoff);
+    if (removed > 0) app.log.info({ removed, cutoff, retention_days: cfg.retention_days }, 'history snapshots pruned');
+  };
+
+  try {
+    await prune();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const timer = setInterval(() => {
+    prune().catch((err: unknown) => app.log.error({ err }, 'history prune failed'));
+  }, opts.pruneIntervalMs ?? DAY_MS);
+  timer.unref();
+
+  app.decorate('history', store);
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await store.close();
+  });
+};
+
+export default fp(historyPlugin, { name: 'history', fastify: '5.x', dependencies: ['config'] });
