@@ -5,6 +5,8 @@ import type { CallContext } from './context.js';
 import { SimError, protocolOf, type WireProtocol, type WireResponse } from './errors.js';
 import { handleEc2 } from './protocols/ec2.js';
 import { handleIam } from './protocols/iam.js';
+import { handleRds } from './protocols/rds.js';
+import { handleS3, s3Operation } from './protocols/s3.js';
 import { handleSts } from './protocols/sts.js';
 
 export interface ParsedRequest {
@@ -95,6 +97,7 @@ export function classify(req: ParsedRequest): RoutedRequest {
     }
     return { ...base, operation, params: new URLSearchParams(), json: parseJsonBody(req.body) };
   }
+  if (service === 's3') return { ...base, operation: s3Operation(req), params: new URLSearchParams(), json: {} };
   throw new RouteError('query', 'UnknownService', `The simulator does not implement service '${service.slice(0, 40)}'`);
 }
 
@@ -105,4 +108,6 @@ export const HANDLERS: Record<string, Handler> = {
   sts: (ctx, r) => handleSts(ctx, r.operation, r.params),
   iam: (ctx, r) => handleIam(ctx, r.operation),
   ec2: (ctx, r) => handleEc2(ctx, r.operation, r.params),
+  rds: (ctx, r) => handleRds(ctx, r.operation, r.params),
+  s3: (ctx, r, req) => handleS3(ctx, r.operation, req),
 };

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CallContext } from './context.js';
-import { SimError, accessDenied, renderError, throttlingError, type WireResponse } from './errors.js';
+import { SimError, accessDenied, renderError, throttlingError, unknownKey, type WireResponse } from './errors.js';
 import { HANDLERS, RouteError, classify, type ParsedRequest } from './router.js';
 import { MANAGEMENT_ACCESS_KEY_ID, MANAGEMENT_SECRET_ACCESS_KEY, SimState } from './state.js';
 import type { SimFaults, SimFixture, Simulator, SimulatorOptions } from './types.js';
@@ -41,6 +41,8 @@ function send(res: ServerResponse, wire: WireResponse, requestId: string): void 
 }
 
 const STS_ACTIONS = new Set(['sts']);
+/** Services whose calls are scoped to a region that must be enabled in the caller's account. */
+const REGIONAL = new Set(['ec2', 'rds', 'tagging']);
 
 export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
   const state = new SimState(opts.fixture, opts.faults ?? {}, opts.page_size ?? {});
@@ -101,6 +103,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         state.recordThrottled();
         throw throttlingError(service);
       }
+      // Like AWS, a region that is not enabled in the account does not recognise its credentials.
+      if (REGIONAL.has(service) && !state.regionsOf(caller.account).includes(routed.region)) throw unknownKey(service);
       if (!STS_ACTIONS.has(service) && state.faults.accessDenied(accountId)) throw accessDenied(service, `${service}:${operation}`);
       const handler = HANDLERS[service];
       if (!handler) throw new SimError('UnknownService', `The simulator does not implement service '${service}'`);

@@ -1,6 +1,7 @@
 /** Shared test helpers: a small hand-written fixture and a simulator started per test. */
 import type { Test } from 'tap';
 import nock from 'nock';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { startSimulator } from '../../src/simulator/server.js';
 import type { SimFixture, SimResource, Simulator, SimulatorOptions } from '../../src/simulator/types.js';
 
@@ -161,4 +162,25 @@ export async function simulator(t: Test, opts: Partial<SimulatorOptions> = {}): 
 
 export function clientConfig(sim: Simulator, region = 'us-east-1') {
   return { credentials: sim.credentials, region, endpoint: sim.endpoint, maxAttempts: 1 } as const;
+}
+
+export interface TempCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+/** Assumes FinOpsReadOnly in the production account through the real STS client. */
+export async function prodCredentials(sim: Simulator): Promise<TempCredentials> {
+  const sts = new STSClient(clientConfig(sim));
+  try {
+    const out = await sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PROD}:role/FinOpsReadOnly`, RoleSessionName: 'sim-test', ExternalId: 'ext-123' }),
+    );
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRole returned no credentials');
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+  } finally {
+    sts.destroy();
+  }
 }
