@@ -56,6 +56,10 @@ export class Bridge {
     this.initParams = undefined;
     this.initDone = false;
     this.clientInitialized = false;
+    /** @type {Promise<void> | undefined} open while the client's initialize is unanswered: later messages wait */
+    this.initGate = undefined;
+    /** @type {(() => void) | undefined} */
+    this.openGate = undefined;
     /** @type {Map<RequestId, Pending>} */
     this.pending = new Map();
     /** @type {Map<string, { resolve: (m: Record<string, unknown>) => void, reject: (e: Error) => void }>} */
@@ -82,7 +86,6 @@ export class Bridge {
     this.log.debug(`client -> server ${method ?? 'response'}${id !== undefined ? ` id=${id}` : ''}`);
     if (method !== undefined && id !== undefined) {
       const params = isObject(m['params']) ? m['params'] : undefined;
-      if (method === 'initialize') this.initParams = structuredClone(params);
       const meta = params && isObject(params['_meta']) ? params['_meta'] : undefined;
       const token = meta?.['progressToken'];
       this.pending.set(id, {
@@ -91,6 +94,15 @@ export class Bridge {
         generation: 0,
         progressToken: typeof token === 'string' || typeof token === 'number' ? token : undefined,
       });
+      if (method === 'initialize') {
+        this.initParams = structuredClone(params);
+        this.openGate?.();
+        this.initGate = new Promise((resolve) => {
+          this.openGate = resolve;
+        });
+        void this.forward(message, id);
+        return;
+      }
     } else if (method === 'notifications/initialized') {
       this.clientInitialized = true;
     } else if (method === 'notifications/cancelled') {
@@ -98,7 +110,18 @@ export class Bridge {
       const target = params['requestId'];
       if (typeof target === 'string' || typeof target === 'number') this.settle(target);
     }
-    void this.forward(message, id !== undefined && method !== undefined ? id : undefined);
+    const gate = this.initGate;
+    const requestId = id !== undefined && method !== undefined ? id : undefined;
+    // Messages sent before the initialize answer would reach the server without a session.
+    if (gate !== undefined) void gate.then(() => this.forward(message, requestId));
+    else void this.forward(message, requestId);
+  }
+
+  /** Lets messages queued behind the client's initialize go (answered, failed, or timed out). */
+  releaseGate() {
+    this.openGate?.();
+    this.openGate = undefined;
+    this.initGate = undefined;
   }
 
   /** @param {RequestId} id */
@@ -121,6 +144,7 @@ export class Bridge {
     if (p === undefined) return undefined;
     clearTimeout(p.timer);
     this.pending.delete(id);
+    if (p.method === 'initialize') queueMicrotask(() => this.releaseGate());
     return p;
   }
 
