@@ -7,6 +7,7 @@
  *   ask_roots        asks the client for roots/list (server-to-client request)
  */
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -27,6 +28,8 @@ export interface TestServerOptions {
   token?: string;
   /** Listen on this port (for a "restart" on the same port). */
   port?: number;
+  /** Serve HTTPS with this key and certificate. */
+  tls?: { key: string; cert: string };
 }
 
 export interface TestServer {
@@ -199,18 +202,19 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     sendJson(res, 404, { error: 'not found' });
   };
 
-  const http: HttpServer = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: String(err) });
     });
-  });
+  };
+  const http: HttpServer = opts.tls !== undefined ? createHttpsServer(opts.tls, onRequest) : createServer(onRequest);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
   state.port = port;
-  state.url = `http://127.0.0.1:${port}`;
+  state.url = `${opts.tls !== undefined ? 'https' : 'http'}://127.0.0.1:${port}`;
   state.close = async () => {
     for (const s of servers) await s.close().catch(() => undefined);
     http.closeAllConnections();
