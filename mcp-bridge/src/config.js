@@ -68,7 +68,7 @@ export function parseHeaders(text, source) {
   const out = {};
   const trimmed = text.trim();
   if (trimmed === '') return out;
-  if (trimmed.startsWith('{')) {
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     /** @type {unknown} */
     let parsed;
     try {
