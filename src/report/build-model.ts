@@ -8,6 +8,7 @@ import type { DataQuality, Violation } from '../core/types.js';
 import { recommend } from './recommendations.js';
 import {
   REPORT_ROW_LIMIT,
+  type AccountErrorRow,
   type BoundedRows,
   type CostGapRow,
   type CountBreakdownRow,
@@ -37,6 +38,8 @@ export interface ReportInput {
   /** Every violation of the run (not a page). */
   violations: Violation[];
   data_quality: DataQuality;
+  /** Accounts that failed, were partial or skipped (label filled in here). */
+  account_errors?: Omit<AccountErrorRow, 'account_label'>[];
   include_recommendations: boolean;
   /** Rows listed per table (default 100). */
   row_limit?: number;
@@ -179,7 +182,7 @@ function withLabel(rows: BreakdownInput[], label: (key: string) => string): Scor
 export function buildReportModel(input: ReportInput): ReportModel {
   const limit = input.row_limit ?? REPORT_ROW_LIMIT;
   const labels: Record<string, string> = {};
-  const ids = new Set([...input.scope.account_ids, ...input.by_account.map((r) => r.key), ...input.violations.map((v) => v.account_id)]);
+  const ids = new Set([...input.scope.account_ids, ...(input.account_errors ?? []).map((a) => a.account_id), ...input.by_account.map((r) => r.key), ...input.violations.map((v) => v.account_id)]);
   for (const id of [...ids].sort()) labels[id] = accountLabel(id, input.account_names[id]);
 
   const sortedViolations = [...input.violations].sort(compareViolations);
@@ -213,6 +216,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     top_cost_gaps: bounded(costGaps(input.violations, labels), limit),
     tag_gaps: tagGaps(input.violations, labels),
     data_quality: input.data_quality,
+    account_errors: (input.account_errors ?? []).map((a) => ({ ...a, account_label: labels[a.account_id] ?? a.account_id })),
     account_labels: labels,
     recommendations: [],
   };

@@ -63,15 +63,19 @@ function scoreTable(first: string, rows: ScoreBreakdownRow[]): string {
 
 function banner(model: ReportModel): string {
   const dq = model.data_quality;
-  if (dq.status !== 'partial') return '';
+  const accounts = model.account_errors.filter((a) => a.status !== 'skipped');
+  if (dq.status !== 'partial' && accounts.length === 0) return '';
+  const accountItems = accounts
+    .map((a) => `<li>${e(`Account ${a.account_label} ${a.status}: ${a.code} — ${a.message}${a.role_arn ? ` (role ${a.role_arn})` : ''}`)}</li>`)
+    .join('');
   const items = dq.failed
     .slice(0, 20)
     .map((f) => `<li>${e(`${model.account_labels[f.account_id] ?? f.account_id} · ${f.region} · ${f.resource_type}: ${f.error_code} — ${f.message}`)}</li>`)
     .join('');
-  const rest = dq.failed.length > 20 ? `<li>${e(`${dq.failed.length - 20} more failures`)}</li>` : '';
+  const rest = dq.failed.length > 20 ? `<li>${e(`${dq.failed.length - 20} more failed cells`)}</li>` : '';
   return `<div class="banner" role="alert"><strong>Partial data.</strong> ${e(
     `Only ${dq.cells_complete} of ${dq.cells_requested} account × region × resource type cells were read; the figures below do not include what failed.`,
-  )}<ul>${items}${rest}</ul></div>`;
+  )}<ul>${accountItems}${items}${rest}</ul></div>`;
 }
 
 function charts(model: ReportModel): string {

@@ -85,6 +85,9 @@ export function renderMarkdown(model: ReportModel): string {
   );
   const dq = model.data_quality;
   out.push('', '## Data quality', '', `Status: **${dq.status}** — ${dq.cells_complete} of ${dq.cells_requested} cells read completely.`);
+  if (model.account_errors.length > 0) {
+    out.push('', mdTable(['Account', 'Status', 'Code', 'Message', 'Role to fix'], model.account_errors.map((a) => [a.account_label, a.status, a.code, a.message, a.role_arn])));
+  }
   if (dq.failed.length > 0) {
     out.push('', mdTable(['Account', 'Region', 'Resource type', 'Error', 'Message'], dq.failed.map((f) => [model.account_labels[f.account_id] ?? f.account_id, f.region, f.resource_type, f.error_code, f.message])));
   }

@@ -114,6 +114,17 @@ export interface Recommendation {
   monthly_cost_impact: number | null;
 }
 
+/** An account that could not be scanned completely (failed, partial or skipped). */
+export interface AccountErrorRow {
+  account_id: string;
+  account_label: string;
+  status: 'failed' | 'partial' | 'skipped';
+  code: string;
+  message: string;
+  /** The role to fix when access was denied. */
+  role_arn: string | null;
+}
+
 export interface ReportModel {
   title: string;
   generated_at: string;
@@ -130,6 +141,7 @@ export interface ReportModel {
   /** Every (account, tag, violation type) group, largest cost first — input of recommendations. */
   tag_gaps: TagGapRow[];
   data_quality: DataQuality;
+  account_errors: AccountErrorRow[];
   /** Account id → display label, for renderers. */
   account_labels: Record<string, string>;
   recommendations: Recommendation[];

@@ -24,23 +24,30 @@ function accessDrafts(model: ReportModel): Draft[] {
     list.push(f);
     byAccount.set(f.account_id, list);
   }
+  for (const a of model.account_errors) if (a.status === 'failed' && !byAccount.has(a.account_id)) byAccount.set(a.account_id, []);
   const drafts: Draft[] = [];
   for (const [accountId, failures] of [...byAccount.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const label = model.account_labels[accountId] ?? accountId;
+    const accountError = model.account_errors.find((a) => a.account_id === accountId && a.status !== 'skipped');
     const access = failures.filter((f) => ACCESS_CODES.has(f.error_code));
     const other = failures.filter((f) => !ACCESS_CODES.has(f.error_code));
-    if (access.length > 0) {
-      const first = access[0];
+    const accountDenied = accountError !== undefined && ACCESS_CODES.has(accountError.code);
+    if (access.length > 0 || accountDenied) {
+      const role = accountError?.role_arn ? `Check that ${accountError.role_arn} exists and trusts the server's role. ` : '';
+      const why = accountError?.message ?? access[0]?.message ?? '';
+      const what = accountError?.status === 'failed' ? 'no resource could be read' : `${plural(access.length, 'region/type cell')} could not be read`;
       drafts.push({
         order: 0,
         kind: 'fix_access',
-        title: `Fix the read-only role in account ${label} — ${plural(access.length, 'region/type cell')} could not be read`,
-        detail: `${first ? first.message : ''} Until access works, this account's resources and spend are missing from every number in this report.`.trim(),
+        title: `Fix the read-only role in account ${label} — ${what}`,
+        detail: `${role}${why ? `${why}. ` : ''}Until access works, this account's resources and spend are missing from every number in this report.`.replace('.. ', '. '),
         account_id: accountId,
         tag_name: null,
         resource_count: 0,
         monthly_cost_impact: null,
       });
+    } else if (accountError?.status === 'failed' && other.length === 0) {
+      other.push({ account_id: accountId, region: '*', resource_type: '*', error_code: accountError.code, message: accountError.message });
     }
     if (other.length > 0) {
       const codes = [...new Set(other.map((f) => f.error_code))].sort().join(', ');
