@@ -341,7 +341,7 @@ export class Bridge {
       return;
     }
     if (httpStatus(err) === 404 && this.initDone && this.conn?.generation === conn.generation) {
-      this.log.warn('session not found on the server (HTTP 404 on the event stream): re-initializing');
+      this.log.warn('session not found on the server (HTTP 404): re-initializing');
       this.drop(conn.generation);
       this.connection().catch((e) => this.log.warn(`re-initialize failed: ${describeFailure(e, this.failure).message}`));
       return;
