@@ -1,0 +1,72 @@
+/**
+ * 'auth': Bearer API keys. Required whenever AUTH_MODE is api_key (the default as soon as keys
+ * are configured or HOST is not loopback). Keys are compared in constant time on their sha256
+ * digests; the principal id (the key id, never the key) is what reaches the logs and the tools.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../src/config/types.js';
+import type { Principal } from '../src/tools/types.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+}
+
+/** Paths anyone may call (load balancer probes). */
+export const PUBLIC_PATHS = new Set(['/health', '/ready']);
+
+export const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', allowed_accounts: null });
+
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+/** Returns a function that maps a presented key to its key id (or null), in constant time per key. */
+export function keyMatcher(keys: AppConfig['auth']['api_keys']): (presented: string) => string | null {
+  const table = keys.map((k) => ({ id: k.id, hash: digest(k.key) }));
+  return (presented) => {
+    const hash = digest(presented);
+    let found: string | null = null;
+    for (const k of table) {
+      // Compare against every key: timing does not reveal which key (or whether any) matched.
+      if (timingSafeEqual(hash, k.hash) && found === null) found = k.id;
+    }
+    return found;
+  };
+}
+
+function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (header === undefined) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+function deny(reply: FastifyReply, request: FastifyRequest, message: string): FastifyReply {
+  return reply
+    .code(401)
+    .header('www-authenticate', 'Bearer')
+    .send({ error: 'unauthorized', message, request_id: request.id });
+}
+
+const authPlugin: FastifyPluginAsync = async (app) => {
+  const { auth } = app.config;
+  const required = auth.mode === 'api_key';
+  const match = keyMatcher(auth.api_keys);
+  app.decorateRequest('principal', null as unknown as Principal);
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.principal = ANONYMOUS;
+    const path = request.url.split('?')[0] ?? '';
+    if (!required || PUBLIC_PATHS.has(path)) return;
+    const token = bearerToken(request);
+    if (token === null) return deny(reply, request, 'Authentication required: send "Authorization: Bearer <API key>".');
+    const id = match(token);
+    if (id === null) return deny(reply, request, 'The API key is not valid.');
+    request.principal = { id, allowed_accounts: null };
+    request.log.debug({ principal: id }, 'authenticated');
+  });
+};
+
+export default fp(authPlugin, { name: 'auth', fastify: '5.x', dependencies: ['config'] });

@@ -1,0 +1,67 @@
+/**
+ * The Fastify app factory. Registers, in order: config, errors, auth, policy, aws, result-cache,
+ * history, scan, tools, routes. Only src/server.ts (and src/demo.ts) listen.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { LoggerOptions } from 'pino';
+import authPlugin from '../plugins/auth.js';
+import awsPlugin from '../plugins/aws.js';
+import cachePlugin from '../plugins/cache.js';
+import configPlugin from '../plugins/config.js';
+import errorsPlugin from '../plugins/errors.js';
+import historyPlugin from '../plugins/history.js';
+import policyPlugin, { type PolicyPluginOptions } from '../plugins/policy.js';
+import scanPlugin from '../plugins/scan.js';
+import toolsPlugin, { type ContextFactory } from '../plugins/tools.js';
+import routes from '../routes/index.js';
+import type { HealthRoutesOptions } from '../routes/health.js';
+import type { AwsGateway } from './aws/gateway.js';
+import type { AppConfig } from './config/types.js';
+import { fastifyOptions, REQUEST_ID_HEADER } from './logging.js';
+import { coreTools } from './tools/index.js';
+import type { AnyTool } from './tools/types.js';
+
+export interface BuildAppOptions {
+  config: AppConfig;
+  /** false: no logs; pino options replace the defaults of src/logging.ts. */
+  logger?: boolean | LoggerOptions;
+  /** The tools to serve (default: coreTools). */
+  tools?: AnyTool[];
+  /** An AWS gateway to use instead of building one (tests); the caller closes it. */
+  aws?: AwsGateway;
+  /** Clock for tools and credential expiry (tests). */
+  now?: () => Date;
+  /** Replace the tool context (tests of the transports). */
+  contextFactory?: ContextFactory;
+  policy?: PolicyPluginOptions;
+  health?: HealthRoutesOptions;
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify(fastifyOptions(config, options.logger));
+  app.server.headersTimeout = 75_000;
+  app.addHook('onRequest', async (request, reply) => {
+    // On the raw response so hijacked replies (MCP, SSE) carry it too.
+    reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
+  });
+
+  await app.register(configPlugin, { config });
+  await app.register(errorsPlugin);
+  await app.register(authPlugin);
+  await app.register(policyPlugin, options.policy ?? {});
+  await app.register(awsPlugin, {
+    ...(options.aws === undefined ? {} : { gateway: options.aws }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  await app.register(cachePlugin);
+  await app.register(historyPlugin, options.now === undefined ? {} : { now: options.now });
+  await app.register(scanPlugin);
+  await app.register(toolsPlugin, {
+    tools: options.tools ?? coreTools,
+    ...(options.contextFactory === undefined ? {} : { contextFactory: options.contextFactory }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  await app.register(routes, options.health === undefined ? {} : { health: options.health });
+  return app;
+}

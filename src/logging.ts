@@ -1,0 +1,57 @@
+/**
+ * Logging and request ids: pino JSON logs with secrets redacted, and a request id taken from
+ * `X-Request-Id` (when it is a sane token) or generated, returned in the response header.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { LoggerOptions } from 'pino';
+import type { AppConfig } from './config/types.js';
+
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  '*.authorization',
+  '*.accessKeyId',
+  '*.secretAccessKey',
+  '*.sessionToken',
+  '*.SessionToken',
+  '*.SecretAccessKey',
+  '*.credentials',
+  '*.api_keys',
+  '*.key',
+];
+
+export function loggerOptions(config: Pick<AppConfig, 'log_level'>): LoggerOptions {
+  return {
+    level: config.log_level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { service: 'finops-tag-compliance-mcp' },
+  };
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The caller's X-Request-Id when it is a plain token of at most 128 characters, else a new UUID. */
+export function requestIdFor(req: IncomingMessage): string {
+  const header = req.headers['x-request-id'];
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && SAFE_REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** Fastify options for logging, request ids and HTTP timeouts (one place for all of them). */
+export function fastifyOptions(config: Pick<AppConfig, 'log_level'>, logger: boolean | LoggerOptions | undefined) {
+  return {
+    logger: logger === undefined || logger === true ? loggerOptions(config) : logger,
+    genReqId: requestIdFor,
+    requestIdHeader: false as const,
+    requestIdLogLabel: 'request_id',
+    // Longer than a load balancer's idle timeout (ALB default 60 s) so the LB closes first.
+    keepAliveTimeout: 72_000,
+    // Time to receive a whole request (not to answer it): long scans stream their answer.
+    requestTimeout: 120_000,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * MCP glue: one low-level SDK `Server` answering tools/list and tools/call from the tool runner.
+ * The TypeBox JSON Schemas are the inputSchema/outputSchema (no zod). Results carry
+ * structuredContent plus a JSON text copy; failures are `isError` results with a safe message.
+ */
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import { INTERNAL_MESSAGE, mapError } from '../../plugins/errors.js';
+import type { ToolRunner } from '../../plugins/tools.js';
+import type { ProgressReporter } from '../core/types.js';
+import type { Principal } from '../tools/types.js';
+
+export interface McpServerOptions {
+  runner: ToolRunner;
+  logger: Logger;
+  principal: Principal;
+  version: string;
+}
+
+export const SERVER_NAME = 'finops-tag-compliance';
+
+const INSTRUCTIONS =
+  'FinOps tag compliance for an AWS Organization: which resources break the tagging policy, in which ' +
+  'account and region, and what that costs. Every scanning answer carries data_quality; treat numbers ' +
+  'as partial when data_quality.status is "partial".';
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Turn a tool's outcome into a CallToolResult. */
+export function toolResult(result: unknown): CallToolResult {
+  const text = JSON.stringify(result, null, 2) ?? 'null';
+  return isRecord(result) ? { content: [{ type: 'text', text }], structuredContent: result } : { content: [{ type: 'text', text }] };
+}
+
+/** A failure as an isError result: clear message for caller mistakes, generic text otherwise. */
+export function errorResult(err: unknown, logger: Logger, tool: string): CallToolResult {
+  const mapped = mapError(err);
+  if (mapped.expose) {
+    logger.info({ err, tool }, 'tool call failed');
+    return { content: [{ type: 'text', text: mapped.body.message }], isError: true };
+  }
+  logger.error({ err, tool }, 'tool call failed unexpectedly');
+  return { content: [{ type: 'text', text: `${INTERNAL_MESSAGE}; the server log has the details.` }], isError: true };
+}
+
+/** Maps ctx.progress to notifications/progress; progress values only ever increase. */
+function progressReporter(token: string | number | undefined, send: (params: { progressToken: string | number; progress: number; total?: number; message?: string }) => Promise<void>, logger: Logger): ProgressReporter {
+  if (token === undefined) return () => {};
+  let last = -Infinity;
+  return (update) => {
+    if (!(update.progress > last)) return;
+    last = update.progress;
+    const params: { progressToken: string | number; progress: number; total?: number; message?: string } = { progressToken: token, progress: update.progress };
+    if (update.total !== undefined) params.total = update.total;
+    if (update.message !== undefined) params.message = update.message;
+    send(params).catch((err: unknown) => logger.debug({ err }, 'progress notification not delivered'));
+  };
+}
+
+export function createMcpServer(options: McpServerOptions): Server {
+  const { runner, logger, principal } = options;
+  const server = new Server({ name: SERVER_NAME, version: options.version }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: runner.list().map(
+      (t): Tool => ({
+        name: t.name,
+        title: t.title,
+        description: t.description,
+        inputSchema: t.inputSchema as Tool['inputSchema'],
+        outputSchema: t.outputSchema as Tool['outputSchema'],
+        annotations: t.annotations,
+      }),
+    ),
+  }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name } = request.params;
+    const progress = progressReporter(
+      request.params._meta?.progressToken,
+      (params) => extra.sendNotification({ method: 'notifications/progress', params }),
+      logger,
+    );
+    try {
+      const result = await runner.call(name, request.params.arguments ?? {}, { signal: extra.signal, progress, logger, principal });
+      return toolResult(result);
+    } catch (err) {
+      return errorResult(err, logger, name);
+    }
+  });
+
+  return server;
+}
