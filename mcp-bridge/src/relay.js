@@ -7,6 +7,7 @@
  */
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { createRemoteTransport } from './remote.js';
+import { PendingRequests } from './pending.js';
 import { describeFailure, describeLostConnection, describeTimeout, errorText, httpStatus, safeUrl } from './errors.js';
 
 /** @typedef {import('@modelcontextprotocol/sdk/shared/transport.js').Transport} Transport */
@@ -16,14 +17,6 @@ import { describeFailure, describeLostConnection, describeTimeout, errorText, ht
 /** @typedef {import('./logger.js').Logger} Logger */
 /** @typedef {Transport & { setProtocolVersion?: (version: string) => void }} Remote */
 /** @typedef {{ remote: Remote, generation: number }} Connection */
-
-/**
- * @typedef {object} Pending  a client request waiting for the server's answer
- * @property {string} method
- * @property {NodeJS.Timeout} timer
- * @property {number} generation  the connection it was last sent on
- * @property {string | number | undefined} progressToken
- */
 
 /** @param {unknown} v @returns {v is Record<string, unknown>} */
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -60,8 +53,7 @@ export class Bridge {
     this.initGate = undefined;
     /** @type {(() => void) | undefined} */
     this.openGate = undefined;
-    /** @type {Map<RequestId, Pending>} */
-    this.pending = new Map();
+    this.pending = new PendingRequests(config.timeoutMs, (id, p) => this.timedOut(id, p.method));
     /** @type {Map<string, { resolve: (m: Record<string, unknown>) => void, reject: (e: Error) => void }>} */
     this.internal = new Map();
     this.internalSeq = 0;
@@ -88,12 +80,7 @@ export class Bridge {
       const params = isObject(m['params']) ? m['params'] : undefined;
       const meta = params && isObject(params['_meta']) ? params['_meta'] : undefined;
       const token = meta?.['progressToken'];
-      this.pending.set(id, {
-        method,
-        timer: this.startTimer(id),
-        generation: 0,
-        progressToken: typeof token === 'string' || typeof token === 'number' ? token : undefined,
-      });
+      this.pending.add(id, method, typeof token === 'string' || typeof token === 'number' ? token : undefined);
       if (method === 'initialize') {
         this.initParams = structuredClone(params);
         this.openGate?.();
@@ -124,27 +111,18 @@ export class Bridge {
     this.initGate = undefined;
   }
 
-  /** @param {RequestId} id */
-  startTimer(id) {
-    const timer = setTimeout(() => {
-      const p = this.pending.get(id);
-      if (p === undefined) return;
-      this.log.warn(`request id=${id} (${p.method}) timed out after ${this.config.timeoutMs / 1000} s`);
-      this.answerError(id, describeTimeout(this.config.timeoutMs));
-      const notice = { jsonrpc: /** @type {const} */ ('2.0'), method: 'notifications/cancelled', params: { requestId: id, reason: 'Timed out in finops-mcp-bridge (MCP_TIMEOUT)' } };
-      void this.conn?.remote.send(notice).catch((e) => this.log.debug(`cancel after timeout not delivered: ${errorText(e)}`));
-    }, this.config.timeoutMs);
-    timer.unref();
-    return timer;
+  /** @param {RequestId} id @param {string} method */
+  timedOut(id, method) {
+    this.log.warn(`request id=${id} (${method}) timed out after ${this.config.timeoutMs / 1000} s`);
+    this.answerError(id, describeTimeout(this.config.timeoutMs));
+    const notice = { jsonrpc: /** @type {const} */ ('2.0'), method: 'notifications/cancelled', params: { requestId: id, reason: 'Timed out in finops-mcp-bridge (MCP_TIMEOUT)' } };
+    void this.conn?.remote.send(notice).catch((e) => this.log.debug(`cancel after timeout not delivered: ${errorText(e)}`));
   }
 
-  /** @param {RequestId} id @returns {Pending | undefined} */
+  /** @param {RequestId} id */
   settle(id) {
-    const p = this.pending.get(id);
-    if (p === undefined) return undefined;
-    clearTimeout(p.timer);
-    this.pending.delete(id);
-    if (p.method === 'initialize') queueMicrotask(() => this.releaseGate());
+    const p = this.pending.settle(id);
+    if (p?.method === 'initialize') queueMicrotask(() => this.releaseGate());
     return p;
   }
 
@@ -316,13 +294,7 @@ export class Bridge {
         this.initDone = true;
       }
     } else if (method === 'notifications/progress' && isObject(m['params'])) {
-      const token = m['params']['progressToken'];
-      for (const [rid, p] of this.pending) {
-        if (p.progressToken !== undefined && p.progressToken === token) {
-          clearTimeout(p.timer);
-          p.timer = this.startTimer(rid);
-        }
-      }
+      this.pending.progress(m['params']['progressToken']);
     }
     this.log.debug(`server -> client ${method ?? 'response'}${id !== undefined ? ` id=${id}` : ''}`);
     void this.stdio.send(message).catch((e) => this.log.error(`stdout: ${errorText(e)}`));
@@ -335,7 +307,7 @@ export class Bridge {
       // The HTTP+SSE stream carries every answer: when it breaks, the session is gone.
       this.log.warn(`SSE stream to the server lost: ${errorText(err)}`);
       this.drop(conn.generation);
-      for (const [id, p] of [...this.pending]) {
+      for (const [id, p] of this.pending.entries()) {
         if (p.generation === conn.generation) this.answerError(id, describeLostConnection());
       }
       return;
@@ -370,7 +342,7 @@ export class Bridge {
   async close() {
     if (this.closed) return;
     this.closed = true;
-    for (const id of [...this.pending.keys()]) this.settle(id);
+    for (const [id] of this.pending.entries()) this.settle(id);
     const conn = this.conn;
     this.conn = undefined;
     if (conn !== undefined) {

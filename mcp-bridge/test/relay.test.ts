@@ -136,3 +136,16 @@ t.test('request timeout answers with an error that names MCP_TIMEOUT and cancels
   t.equal((err as { code?: number }).code, -32001);
   await within(10_000, 'server sees the cancel', server.cancelled);
 });
+
+t.test('progress keeps a long request alive past MCP_TIMEOUT', T, async (t) => {
+  const { bridge } = await setup(t, { MCP_TIMEOUT: '1' });
+  const seen: number[] = [];
+  // 5 steps 400 ms apart: 2 s in all, never 1 s without progress.
+  const result = await within(
+    10_000,
+    'slow count',
+    bridge.client.callTool({ name: 'count_progress', arguments: { steps: 5, delay_ms: 400 } }, undefined, { onprogress: (p) => seen.push(p.progress) }),
+  );
+  t.equal(text(result), 'counted to 5');
+  t.same(seen, [1, 2, 3, 4, 5]);
+});

@@ -53,7 +53,7 @@ function buildMcpServer(events: string[], onWaiting: () => void, onCancelled: (r
     return {
       tools: [
         { name: 'echo', description: 'Echo text', inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } },
-        { name: 'count_progress', description: 'Count with progress', inputSchema: { type: 'object', properties: { steps: { type: 'number' } } } },
+        { name: 'count_progress', description: 'Count with progress', inputSchema: { type: 'object', properties: { steps: { type: 'number' }, delay_ms: { type: 'number' } } } },
         { name: 'wait_for_cancel', description: 'Wait until cancelled', inputSchema: { type: 'object', properties: {} } },
         { name: 'ask_roots', description: 'Ask the client for its roots', inputSchema: { type: 'object', properties: {} } },
       ],
@@ -68,11 +68,12 @@ function buildMcpServer(events: string[], onWaiting: () => void, onCancelled: (r
     }
     if (name === 'count_progress') {
       const steps = typeof args['steps'] === 'number' ? args['steps'] : 3;
+      const delay = typeof args['delay_ms'] === 'number' ? args['delay_ms'] : 20;
       const token = request.params._meta?.progressToken;
       for (let i = 1; i <= steps; i++) {
         // A little work between steps, as a real scan has (the SDK client drops progress that
         // arrives in the same read as the final answer).
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, delay));
         if (token !== undefined) {
           await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: i, total: steps, message: `step ${i}` } });
         }
