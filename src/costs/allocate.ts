@@ -80,16 +80,19 @@ export function resourceWeight(r: ResourceRecord): number | null {
 /**
  * Allocate CE lines to resources. Within one account × service, resources with a known weight
  * get shares by weight; resources without one count as the average known weight (1 when none
- * is known), so a group with no size facts splits evenly.
+ * is known), so a group with no size facts splits evenly. `scopeTypes` (the requested types)
+ * decides whether unallocated spend is `no_scanned_resources` or `service_not_in_scope`.
  */
-export function allocateCosts(lines: readonly CostLine[], resources: readonly ResourceRecord[]): CostAllocation {
+export function allocateCosts(lines: readonly CostLine[], resources: readonly ResourceRecord[], scopeTypes?: readonly string[]): CostAllocation {
   const serviceOfType = new Map(RESOURCE_TYPES.map((t) => [t.name, t.cost_service]));
   const groups = new Map<string, ResourceRecord[]>();
-  const scopedServices = new Set<string>();
+  // Services whose spend the scan was meant to cover: from the requested types when given,
+  // else from the resources found.
+  const scopedServices = scopeTypes === undefined ? new Set<string>() : servicesForTypes(scopeTypes);
   for (const r of resources) {
     const service = serviceOfType.get(r.type);
     if (service === undefined) continue;
-    scopedServices.add(service);
+    if (scopeTypes === undefined) scopedServices.add(service);
     const key = `${r.account_id}\u0000${service}`;
     const list = groups.get(key);
     if (list === undefined) groups.set(key, [r]);

@@ -74,14 +74,14 @@ function emptyAllocation(): CostAllocation {
 /** Read spend for the accounts and allocate it to `resources`. Throws only when `strict`. */
 export async function loadCosts(
   ctx: ToolContext,
-  opts: { account_ids: string[]; resources: readonly ResourceRecord[]; period: CostPeriod; force_refresh: boolean; strict?: boolean },
+  opts: { account_ids: string[]; resources: readonly ResourceRecord[]; resource_types?: readonly string[]; period: CostPeriod; force_refresh: boolean; strict?: boolean },
 ): Promise<CostOutcome> {
   if (opts.account_ids.length === 0) {
     return { available: false, period: opts.period, report: null, allocation: emptyAllocation(), note: 'No account was scanned successfully, so no spend was read from Cost Explorer.' };
   }
   try {
     const report = await ctx.costs.serviceCosts({ account_ids: opts.account_ids, start: opts.period.start, end: opts.period.end, force_refresh: opts.force_refresh, signal: ctx.signal });
-    return { available: true, period: opts.period, report, allocation: allocateCosts(report.lines, opts.resources), note: null };
+    return { available: true, period: opts.period, report, allocation: allocateCosts(report.lines, opts.resources, opts.resource_types), note: null };
   } catch (err) {
     if (err instanceof CancelledError || ctx.signal.aborted || opts.strict === true) throw err;
     const reason = err instanceof AwsAccessError ? `${err.code}: ${err.message}` : 'unexpected error (see server log)';

@@ -28,6 +28,8 @@ export interface RunComplianceOptions {
   include_costs?: boolean;
   /** Default: the last full 30 days (figures are then monthly). */
   cost_period?: CostPeriod;
+  /** Let a Cost Explorer failure fail the call (tools whose answer IS the cost). Default false. */
+  costs_required?: boolean;
 }
 
 export interface RunComplianceResult {
@@ -93,7 +95,7 @@ export async function runCompliance(ctx: ToolContext, opts: RunComplianceOptions
   const costs: CostOutcome =
     opts.include_costs === false
       ? { available: false, period, report: null, allocation: { by_arn: new Map(), unallocated: [], total: 0 }, note: null }
-      : await loadCosts(ctx, { account_ids: scannedAccountIds(inventory), resources, period, force_refresh: force });
+      : await loadCosts(ctx, { account_ids: scannedAccountIds(inventory), resources, resource_types: opts.scope.resource_types, period, force_refresh: force, strict: opts.costs_required === true });
 
   const evaluated = evaluateResources(policy, resources, (r) => costs.allocation.by_arn.get(r.arn)?.monthly_cost ?? 0);
   const outcomes = accountOutcomes(inventory, opts.scope);
