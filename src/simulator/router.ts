@@ -3,11 +3,14 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { parseSignedScope } from './auth.js';
 import type { CallContext } from './context.js';
 import { SimError, protocolOf, type WireProtocol, type WireResponse } from './errors.js';
+import { handleCostExplorer } from './protocols/costexplorer.js';
 import { handleEc2 } from './protocols/ec2.js';
 import { handleIam } from './protocols/iam.js';
 import { handleRds } from './protocols/rds.js';
+import { handleOrganizations } from './protocols/organizations.js';
 import { handleS3, s3Operation } from './protocols/s3.js';
 import { handleSts } from './protocols/sts.js';
+import { handleTagging } from './protocols/tagging.js';
 
 export interface ParsedRequest {
   method: string;
@@ -110,4 +113,7 @@ export const HANDLERS: Record<string, Handler> = {
   ec2: (ctx, r) => handleEc2(ctx, r.operation, r.params),
   rds: (ctx, r) => handleRds(ctx, r.operation, r.params),
   s3: (ctx, r, req) => handleS3(ctx, r.operation, req),
+  tagging: (ctx, r) => handleTagging(ctx, r.operation, r.json),
+  ce: (ctx, r) => handleCostExplorer(ctx, r.operation, r.json),
+  organizations: (ctx, r) => handleOrganizations(ctx, r.operation, r.json),
 };
