@@ -149,3 +149,17 @@ t.test('progress keeps a long request alive past MCP_TIMEOUT', T, async (t) => {
   t.equal(text(result), 'counted to 5');
   t.same(seen, [1, 2, 3, 4, 5]);
 });
+
+t.test('progress sent right before the answer still reaches the client', T, async (t) => {
+  const { bridge } = await setup(t);
+  for (let round = 0; round < 3; round++) {
+    const seen: number[] = [];
+    const result = await within(
+      10_000,
+      'fast count',
+      bridge.client.callTool({ name: 'count_progress', arguments: { steps: 3, delay_ms: 0 } }, undefined, { onprogress: (p) => seen.push(p.progress) }),
+    );
+    t.equal(text(result), 'counted to 3');
+    t.same(seen, [1, 2, 3], `round ${round}`);
+  }
+});
