@@ -45,7 +45,9 @@ export const resourceArb = (accounts: readonly string[] = ACCOUNTS): fc.Arbitrar
       attributes: { monthly_cost: (n % 1000) / 7 },
     }));
 
-export const resourcesArb = (accounts: readonly string[] = ACCOUNTS): fc.Arbitrary<ResourceRecord[]> => fc.array(resourceArb(accounts), { maxLength: 40 });
+/** ARNs are unique, as in AWS. */
+export const resourcesArb = (accounts: readonly string[] = ACCOUNTS): fc.Arbitrary<ResourceRecord[]> =>
+  fc.uniqueArray(resourceArb(accounts), { maxLength: 40, selector: (r) => r.arn });
 
 export const costOf = (r: ResourceRecord): number => Number(r.attributes.monthly_cost ?? 0);
 

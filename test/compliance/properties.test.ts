@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { evaluateResources } from '../../src/compliance/evaluate.js';
 import { filterBySeverity } from '../../src/compliance/severity.js';
+import { sortViolations } from '../../src/compliance/sort.js';
 import { summarize } from '../../src/compliance/summarize.js';
 import type { ComplianceSummary, SeverityFilter } from '../../src/compliance/types.js';
 import { costOf, policyArb, resourcesArb, reverseTags, tagsArb, typeArb } from './arbitraries.js';
@@ -121,6 +122,7 @@ t.test('evaluation is deterministic and independent of tag order and resource or
       const a = evaluateResources(policy, resources, costOf);
       const b = evaluateResources(policy, retagged, costOf);
       t.same(b.violations, a.violations);
+      t.same(sortViolations([...a.violations].reverse()), a.violations, 'evaluateResources emits compareViolations order');
       t.same(summarize(b), summarize(a));
     }),
     { numRuns: 60 },
