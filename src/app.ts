@@ -17,7 +17,7 @@ import routes from '../routes/index.js';
 import type { HealthRoutesOptions } from '../routes/health.js';
 import type { AwsGateway } from './aws/gateway.js';
 import type { AppConfig } from './config/types.js';
-import { fastifyOptions, REQUEST_ID_HEADER } from './logging.js';
+import { echoRequestId, fastifyOptions } from './logging.js';
 import { coreTools } from './tools/index.js';
 import type { AnyTool } from './tools/types.js';
 
@@ -41,10 +41,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { config } = options;
   const app = Fastify(fastifyOptions(config, options.logger));
   app.server.headersTimeout = 75_000;
-  app.addHook('onRequest', async (request, reply) => {
-    // On the raw response so hijacked replies (MCP, SSE) carry it too.
-    reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
-  });
+  app.addHook('onRequest', echoRequestId);
 
   await app.register(configPlugin, { config });
   await app.register(errorsPlugin);

@@ -46,7 +46,6 @@ export function fastifyOptions(config: Pick<AppConfig, 'log_level'>, logger: boo
     logger: logger === undefined || logger === true ? loggerOptions(config) : logger,
     genReqId: requestIdFor,
     requestIdHeader: false as const,
-    requestIdLogLabel: 'request_id',
     // Longer than a load balancer's idle timeout (ALB default 60 s) so the LB closes first.
     keepAliveTimeout: 72_000,
     // Time to receive a whole request (not to answer it): long scans stream their answer.
@@ -54,4 +53,9 @@ export function fastifyOptions(config: Pick<AppConfig, 'log_level'>, logger: boo
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
   };
+}
+
+/** onRequest hook: echo the request id, on the raw response so hijacked replies carry it too. */
+export async function echoRequestId(request: { id: string }, reply: { raw: { setHeader(name: string, value: string): unknown } }): Promise<void> {
+  reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
 }

@@ -95,6 +95,36 @@ const listOf = (values: unknown[]): string => {
   return values.length > 40 ? `${shown}, … (${values.length} in all)` : shown;
 };
 
+/** What a single failed keyword asks for, in words. */
+function explain(e: TLocalizedValidationError): string {
+  switch (e.keyword) {
+    case 'maximum':
+      return `must be at most ${e.params.limit}`;
+    case 'minimum':
+      return `must be at least ${e.params.limit}`;
+    case 'exclusiveMaximum':
+      return `must be less than ${e.params.limit}`;
+    case 'exclusiveMinimum':
+      return `must be greater than ${e.params.limit}`;
+    case 'maxItems':
+      return `must have at most ${e.params.limit} items`;
+    case 'minItems':
+      return `must have at least ${e.params.limit} item${e.params.limit === 1 ? '' : 's'}`;
+    case 'maxLength':
+      return `must be at most ${e.params.limit} characters long`;
+    case 'minLength':
+      return `must be at least ${e.params.limit} character${e.params.limit === 1 ? '' : 's'} long`;
+    case 'pattern':
+      return `does not have the expected format (pattern ${String((e.params as { pattern?: unknown }).pattern ?? '')})`;
+    case 'format':
+      return `is not a valid ${e.params.format}`;
+    case 'uniqueItems':
+      return 'must not repeat items';
+    default:
+      return e.message;
+  }
+}
+
 /** One message per offending field, each saying what is wrong and what would be accepted. */
 export function describeValidationErrors(errors: TLocalizedValidationError[], value: unknown, schema: unknown): { field: string; messages: string[] } {
   const byPath = new Map<string, TLocalizedValidationError[]>();
@@ -130,7 +160,7 @@ export function describeValidationErrors(errors: TLocalizedValidationError[], va
     const types = [...new Set(errs.flatMap((e) => (e.keyword === 'type' ? [String((e.params as { type?: unknown }).type)] : [])))];
     let message: string;
     if (allowed.length > 0 && typeof at === typeof allowed[0]) message = `${prefix}${show(at)} is not a supported ${nounFor(path)} (allowed: ${listOf(allowed)})`;
-    else if (specific !== undefined) message = `${prefix}${show(at)} ${specific.message}`;
+    else if (specific !== undefined) message = `${prefix}${show(at)} ${explain(specific)}`;
     else if (types.length > 0) message = `${prefix}expected ${types.join(' or ')}, got ${show(at)}`;
     else if (allowed.length > 0) message = `${prefix}${show(at)} is not a supported ${nounFor(path)} (allowed: ${listOf(allowed)})`;
     else message = `${prefix}${show(at)} ${errs[0]?.message ?? 'is invalid'}`;
