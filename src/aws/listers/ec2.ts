@@ -16,7 +16,8 @@ import { drainPages, isoOrNull, tagsFromList, unknownType, type Lister, type Lis
 
 function record(ctx: ListerContext, cell: CellRef, kind: string, id: string, tags: Tags, createdAt: string | null, attributes: ResourceRecord['attributes']): ResourceRecord {
   return {
-    arn: ec2Arn(ctx.partition, cell.region, ctx.account_id, kind, id),
+    // Snapshot ARNs carry no account id (arn:aws:ec2:<region>::snapshot/<id>), like AMIs.
+    arn: ec2Arn(ctx.partition, cell.region, kind === 'snapshot' ? '' : ctx.account_id, kind, id),
     id,
     name: tags['Name'] ?? null,
     type: cell.resource_type,
