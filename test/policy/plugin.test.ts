@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import t, { type Test } from 'tap';
@@ -54,5 +55,17 @@ t.test("the plugin declares its dependency on 'config'", async (t) => {
   await t.rejects(async () => {
     await app.ready();
   }, /config/);
+  await app.close();
+});
+
+t.test("works with the real 'config' plugin and the shipped default policy", async (t) => {
+  const { default: configPlugin } = await import('../../plugins/config.js');
+  const { testConfig } = await import('../../src/config/index.js');
+  const policyPath = fileURLToPath(new URL('../../policies/tagging_policy.json', import.meta.url));
+  const app = Fastify({ logger: false });
+  await app.register(configPlugin, { config: testConfig({ policy_path: policyPath }) });
+  await app.register(policyPlugin, { watch: false });
+  await app.ready();
+  t.same(app.policyStore.current().requiredTagsFor('ec2:instance'), ['Owner', 'Environment', 'CostCenter', 'Application']);
   await app.close();
 });
