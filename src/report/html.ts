@@ -4,6 +4,7 @@
  * Every string from the model is escaped — resource ids, tag values and messages are user data.
  */
 import { escapeHtml as e } from './escape.js';
+import { describeList, groupFailures } from './failures.js';
 import { formatCount, formatScore, formatUsd, plural } from './format.js';
 import type { ReportModel, ScoreBreakdownRow } from './model.js';
 import { barChart, scoreColor } from './svg.js';
@@ -68,11 +69,15 @@ function banner(model: ReportModel): string {
   const accountItems = accounts
     .map((a) => `<li>${e(`Account ${a.account_label} ${a.status}: ${a.code} — ${a.message}${a.role_arn ? ` (role ${a.role_arn})` : ''}`)}</li>`)
     .join('');
-  const items = dq.failed
+  const groups = groupFailures(dq.failed);
+  const items = groups
     .slice(0, 20)
-    .map((f) => `<li>${e(`${model.account_labels[f.account_id] ?? f.account_id} · ${f.region} · ${f.resource_type}: ${f.error_code} — ${f.message}`)}</li>`)
+    .map(
+      (g) =>
+        `<li>${e(`${model.account_labels[g.account_id] ?? g.account_id}: ${g.error_code} on ${plural(g.cell_count, 'cell')} (${describeList(g.regions, 'regions')}; ${describeList(g.resource_types, 'types')}) — ${g.message}`)}</li>`,
+    )
     .join('');
-  const rest = dq.failed.length > 20 ? `<li>${e(`${dq.failed.length - 20} more failed cells`)}</li>` : '';
+  const rest = groups.length > 20 ? `<li>${e(`${groups.length - 20} more kinds of failure`)}</li>` : '';
   return `<div class="banner" role="alert"><strong>Partial data.</strong> ${e(
     `Only ${dq.cells_complete} of ${dq.cells_requested} account × region × resource type cells were read; the figures below do not include what failed.`,
   )}<ul>${accountItems}${items}${rest}</ul></div>`;

@@ -4,7 +4,8 @@
  * by a hostile tag value).
  */
 import { formatCount, formatScore, formatUsd } from './format.js';
-import type { ReportModel } from './model.js';
+import { describeList, groupFailures } from './failures.js';
+import { REPORT_ROW_LIMIT, type ReportModel } from './model.js';
 
 export function mdCell(value: string | number | null): string {
   if (value === null) return '—';
@@ -89,7 +90,16 @@ export function renderMarkdown(model: ReportModel): string {
     out.push('', mdTable(['Account', 'Status', 'Code', 'Message', 'Role to fix'], model.account_errors.map((a) => [a.account_label, a.status, a.code, a.message, a.role_arn])));
   }
   if (dq.failed.length > 0) {
-    out.push('', mdTable(['Account', 'Region', 'Resource type', 'Error', 'Message'], dq.failed.map((f) => [model.account_labels[f.account_id] ?? f.account_id, f.region, f.resource_type, f.error_code, f.message])));
+    const groups = groupFailures(dq.failed);
+    const shown = groups.slice(0, REPORT_ROW_LIMIT);
+    out.push(
+      '',
+      mdTable(
+        ['Account', 'Error', 'Cells', 'Regions', 'Resource types', 'Message'],
+        shown.map((g) => [model.account_labels[g.account_id] ?? g.account_id, g.error_code, g.cell_count, describeList(g.regions, 'regions'), describeList(g.resource_types, 'types'), g.message]),
+      ),
+      ...more(groups.length - shown.length, groups.length, 'failure groups'),
+    );
   }
   for (const note of dq.coverage_notes) out.push('', `- ${mdCell(note)}`);
   return `${out.join('\n')}\n`;
