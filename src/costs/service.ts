@@ -20,6 +20,11 @@ export interface CostServiceDeps {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Locale-independent order (stable across hosts). */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function checkDate(value: string, field: 'start' | 'end'): void {
   const parsed = DATE.test(value) ? new Date(`${value}T00:00:00Z`) : null;
   if (parsed === null || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
@@ -48,7 +53,7 @@ export function createCostService(deps: CostServiceDeps): CostService {
       const lines: CostLine[] = loaded.value
         .filter((l) => wanted.has(l.account_id))
         .map((l) => ({ account_id: l.account_id, service: l.service, amount: l.amount }))
-        .sort((a, b) => a.account_id.localeCompare(b.account_id) || a.service.localeCompare(b.service));
+        .sort((a, b) => cmp(a.account_id, b.account_id) || cmp(a.service, b.service));
       const requests = loaded.source === 'loaded' ? 1 : 0;
       logger.debug({ accounts: accounts.length, start: req.start, end: req.end, source: loaded.source, lines: lines.length }, 'service costs');
       return { start: req.start, end: req.end, currency: 'USD', lines, cost_explorer_requests: requests, from_cache: loaded.source === 'cache' };

@@ -210,7 +210,7 @@ function summarizeFailures(failed: readonly CellResult[]): Failure | null {
   if (first === undefined || first === null) return null;
   const counts = new Map<string, number>();
   for (const c of failed) if (c.error !== null) counts.set(c.error.code, (counts.get(c.error.code) ?? 0) + 1);
-  const byCode = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const byCode = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const top = byCode[0]?.[0] ?? first.code;
   const main = failed.find((c) => c.error?.code === top)?.error ?? first;
   const breakdown = byCode.map(([code, n]) => `${code} ×${n}`).join(', ');
