@@ -53,7 +53,9 @@ export function httpStatus(err) {
   if (err !== null && typeof err === 'object' && 'code' in err && typeof err.code === 'number' && err.code >= 100 && err.code < 600) {
     return err.code;
   }
-  return undefined;
+  // SSEClientTransport's POST failures carry the status only in the text: "... (HTTP 404): ...".
+  const m = err instanceof Error ? /\(HTTP (\d{3})\)/.exec(err.message) : null;
+  return m?.[1] !== undefined ? Number(m[1]) : undefined;
 }
 
 /**
@@ -94,11 +96,20 @@ export function describeFailure(err, ctx) {
       message: `The MCP server at ${ctx.url} refused access (HTTP 403): check that the token in MCP_API_KEY is valid and allowed to use this server.`,
     };
   }
-  if (status !== undefined) {
+  if (status === 404 || status === 405) {
     return {
       code: CONNECTION_ERROR,
       message: `The MCP server at ${ctx.url} answered HTTP ${status}: check MCP_SERVER_URL (it should point at the server's base URL, /mcp or /sse endpoint). Detail: ${errorText(err)}`,
     };
+  }
+  if (status !== undefined && status >= 500) {
+    return {
+      code: CONNECTION_ERROR,
+      message: `The MCP server at ${ctx.url} could not handle the request (HTTP ${status}); retry later, and tell its operator if it persists. Detail: ${errorText(err)}`,
+    };
+  }
+  if (status !== undefined) {
+    return { code: CONNECTION_ERROR, message: `The MCP server at ${ctx.url} refused the request (HTTP ${status}). Detail: ${errorText(err)}` };
   }
   const codes = errorCodes(err);
   if (codes.includes('ECONNREFUSED')) {

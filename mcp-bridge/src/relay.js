@@ -348,6 +348,12 @@ export class Bridge {
       this.connection().catch((e) => this.log.warn(`re-initialize failed: ${describeFailure(e, this.failure).message}`));
       return;
     }
+    if (/Maximum reconnection attempts/.test(err.message) && this.initDone && this.conn?.generation === conn.generation) {
+      // The server-to-client event stream is gone for good: start over on the next message.
+      this.log.warn('lost the event stream from the server; the next message opens a new session');
+      this.drop(conn.generation);
+      return;
+    }
     this.log.info(`remote transport: ${errorText(err)}`);
   }
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ConfigError, loadConfig, parseHeaders, resolveServerUrl, type BridgeConfig } from '../src/config.js';
-import { describeFailure, errorCodes, safeUrl } from '../src/errors.js';
+import { describeFailure, errorCodes, httpStatus, safeUrl } from '../src/errors.js';
 import { requestIdsInBody } from '../src/remote.js';
 
 function run(argv: string[], env: Record<string, string>): BridgeConfig {
@@ -113,8 +113,17 @@ t.test('error classification walks the cause chain', async (t) => {
   const ctx = { url: 'http://h/mcp', hasApiKey: false };
   t.match(describeFailure(aggregate, ctx).message, /connection refused/);
   t.match(describeFailure(Object.assign(new Error('x'), { code: 403 }), ctx).message, /HTTP 403\): check that the token in MCP_API_KEY/);
-  t.match(describeFailure(Object.assign(new Error('x'), { code: 502 }), ctx).message, /answered HTTP 502: check MCP_SERVER_URL/);
+  t.match(describeFailure(Object.assign(new Error('x'), { code: 404 }), ctx).message, /answered HTTP 404: check MCP_SERVER_URL/);
+  t.match(describeFailure(Object.assign(new Error('too many sessions'), { code: 503 }), ctx).message, /could not handle the request \(HTTP 503\); retry later.*Detail: too many sessions/);
+  t.match(describeFailure(Object.assign(new Error('bad'), { code: 400 }), ctx).message, /refused the request \(HTTP 400\)\. Detail: bad/);
   t.equal(describeFailure(refused, ctx).code, -32000);
+});
+
+t.test('httpStatus reads the SDK error codes and the SSE transport text', async (t) => {
+  t.equal(httpStatus(Object.assign(new Error('Streamable HTTP error: x'), { code: 404 })), 404);
+  t.equal(httpStatus(new Error('Error POSTing to endpoint (HTTP 401): unauthorized')), 401);
+  t.equal(httpStatus(Object.assign(new Error('x'), { code: -1 })), undefined);
+  t.equal(httpStatus(new Error('fetch failed')), undefined);
 });
 
 t.test('safeUrl drops credentials and query', async (t) => {

@@ -74,7 +74,7 @@ t.test('server killed during a call: the pending request gets an error, later ca
 
 t.test('SSE session lost (server restart): re-initialized on the next request', T, async (t) => {
   const first = await startTestServer({ mode: 'sse-only' });
-  const bridge = startBridge({ MCP_SERVER_URL: `${first.url}/sse` });
+  const bridge = startBridge({ MCP_SERVER_URL: `${first.url}/sse`, MCP_BRIDGE_LOG_LEVEL: 'debug' });
   let second: TestServer | undefined;
   t.teardown(async () => {
     await bridge.close();
@@ -88,7 +88,7 @@ t.test('SSE session lost (server restart): re-initialized on the next request', 
   await new Promise((resolve) => setTimeout(resolve, 300));
   const result = await within(15_000, 'echo after restart', bridge.client.callTool({ name: 'echo', arguments: { text: 'sse back' } }));
   t.same(result.content, [{ type: 'text', text: 'echo: sse back' }]);
-  t.same(second.events, ['initialize', 'initialized', 'tool:echo']);
+  t.same(second.events, ['initialize', 'initialized', 'tool:echo'], JSON.stringify(second.events) + bridge.stderr());
 });
 
 interface RawRun {
