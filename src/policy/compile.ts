@@ -33,8 +33,18 @@ function checkName(name: string, field: string, rules: TagNamingRules): void {
   if (!AWS_KEY_CHARS.test(name)) fail(field, `('${name}') contains characters AWS does not allow in tag keys (letters, digits, spaces and _ . : / = + - @ only)`);
 }
 
+/**
+ * A group whose body ends in `+`/`*` and is itself repeated — `(a+)+`, `([0-9]*)*`, `(x+){2,}` —
+ * backtracks exponentially on a near-miss value. Deliberately narrow (no false positives on
+ * common patterns such as `([a-z]+\.)+`); the length limit is the other guard.
+ */
+const NESTED_QUANTIFIER = /\((?:\?:)?[^()]*[^\\][+*]\)[+*{]/;
+
 function compileRegex(source: string, field: string): RegExp {
   if (source.length > MAX_REGEX_LENGTH) fail(field, `is longer than ${MAX_REGEX_LENGTH} characters`);
+  if (NESTED_QUANTIFIER.test(source)) {
+    fail(field, `('${source}') repeats a group that already ends in + or * (like (a+)+): such patterns can take exponential time (catastrophic backtracking); drop the outer repetition`);
+  }
   try {
     // Validate the pattern on its own first: `a)|(b` would otherwise turn the anchored wrapper into
     // an unanchored alternation.

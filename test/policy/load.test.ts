@@ -82,6 +82,9 @@ t.test('semantic refusals name the field and the offending value', async (t) => 
     [withTags([{ name: 'A', validation_regex: '([' }]), '/required_tags/0/validation_regex', /required_tags\[0\]\.validation_regex \('\(\['\) is not a valid regular expression/],
     [withTags([{ name: 'A', validation_regex: '(?P<x>a)' }]), '/required_tags/0/validation_regex', /is not a valid regular expression/],
     [withTags([{ name: 'A', validation_regex: 'a)|(b' }]), '/required_tags/0/validation_regex', /is not a valid regular expression/],
+    [withTags([{ name: 'A', validation_regex: '(a+)+' }]), '/required_tags/0/validation_regex', /\('\(a\+\)\+'\) repeats a group that already ends in \+ or \*.*catastrophic backtracking/],
+    [withTags([{ name: 'A', validation_regex: 'x(?:[0-9]*)*y' }]), '/required_tags/0/validation_regex', /catastrophic backtracking/],
+    [withTags([{ name: 'A', validation_regex: '(\\w+){2,}' }]), '/required_tags/0/validation_regex', /catastrophic backtracking/],
     [withTags([{ name: 'A', applies_to: ['ec2:instance', 'ec2:spaceship'] }]), '/required_tags/0/applies_to/1', /applies_to\[1\] names an unknown resource type 'ec2:spaceship'\. Supported types: ec2:instance/],
     [withTags([{ name: 'A' }, { name: 'A' }]), '/required_tags/1/name', /required_tags\[1\]\.name \('A'\) is a duplicate tag name: 'A' is already defined at required_tags\[0\]\.name/],
     [withTags([{ name: 'Owner' }, { name: 'owner' }]), '/required_tags/1/name', /duplicate tag name.*ignoring case/],
@@ -100,6 +103,12 @@ t.test('semantic refusals name the field and the offending value', async (t) => 
     const err = refusal(doc);
     t.equal(err.field, field, `field for ${JSON.stringify(doc).slice(0, 100)}`);
     t.match(err.message, message);
+  }
+});
+
+t.test('common patterns are not mistaken for catastrophic ones', async (t) => {
+  for (const rx of ['[a-z0-9._-]+@([a-z0-9-]+\\.)+[a-z]{2,}', '(ab)+', '(a|b)+', 'CC-[0-9]{4}', '(a\\+)+', '([a-z]+)?-x', '(?:prod|dev)(-[0-9]+)?']) {
+    t.doesNotThrow(() => parsePolicy(withTags([{ name: 'A', validation_regex: rx }])), rx);
   }
 });
 
