@@ -36,7 +36,13 @@ export const echoTool = defineTool({
   scans: true,
   examples: [{ limit: 5 }],
   async handler(ctx, input) {
-    for (let i = 1; i <= 3; i++) ctx.progress({ progress: i, total: 3, message: `step ${i}` });
+    for (let i = 1; i <= 3; i++) {
+      ctx.progress({ progress: i, total: 3, message: `step ${i}` });
+      // Let each notification leave on its own: the SDK client handles notifications a
+      // microtask later than responses, so a progress event read in the same chunk as the
+      // result would arrive after its request is settled.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     return { received: { ...input }, principal: ctx.principal.id };
   },
 });

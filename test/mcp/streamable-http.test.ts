@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -9,14 +9,14 @@ import { API_KEY, cancellations, transportApp } from './fixtures.js';
 
 isolateNetwork();
 
-async function listening(t: Tap.Test, overrides: DeepPartial<AppConfig> = {}): Promise<{ app: FastifyInstance; url: URL }> {
+async function listening(t: Test, overrides: DeepPartial<AppConfig> = {}): Promise<{ app: FastifyInstance; url: URL }> {
   const app = await transportApp(overrides);
   t.teardown(() => app.close());
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url: new URL('/mcp', address) };
 }
 
-async function connect(t: Tap.Test, url: URL, headers: Record<string, string> = {}): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+async function connect(t: Test, url: URL, headers: Record<string, string> = {}): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: 'test', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers } });
   await client.connect(transport);
