@@ -51,6 +51,14 @@ t.test('401 with a wrong key: the message says to check MCP_API_KEY', T, async (
   t.notMatch((err as McpError).message, /wrong/, 'the token itself is never echoed');
 });
 
+t.test('401 on an /sse URL: the message says to set MCP_API_KEY', T, async (t) => {
+  const server = await startTestServer({ token: 'right', mode: 'sse-only' });
+  t.teardown(() => server.close());
+  const { err } = await connectError({ MCP_SERVER_URL: `${server.url}/sse` });
+  t.ok(err instanceof McpError);
+  t.match((err as McpError).message, /requires authentication \(HTTP 401\): set MCP_API_KEY/);
+});
+
 t.test('server killed during a call: the pending request gets an error, later calls recover', T, async (t) => {
   const first = await startTestServer();
   const bridge = startBridge({ MCP_SERVER_URL: first.url });
@@ -141,7 +149,7 @@ t.test('stdout carries only JSON-RPC; stdin close exits 0', T, async (t) => {
   t.equal(lines.length, 2);
   const parsed = lines.map((l) => JSON.parse(l) as { jsonrpc: string; id: number; result: Record<string, unknown> });
   t.same(parsed.map((m) => [m.jsonrpc, m.id]), [['2.0', 1], ['2.0', 2]]);
-  t.equal((parsed[1]?.result['tools'] as unknown[]).length, 4);
+  t.equal((parsed[1]?.result['tools'] as unknown[]).length, 5);
   t.match(run.stderr, /debug: client -> server initialize id=1/, 'logs go to stderr');
   t.match(run.stderr, /shutting down: stdin closed/);
 });

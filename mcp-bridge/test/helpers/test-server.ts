@@ -5,6 +5,8 @@
  *   count_progress   sends `steps` progress notifications, then answers
  *   wait_for_cancel  waits until the request is cancelled (records it)
  *   ask_roots        asks the client for roots/list (server-to-client request)
+ *   notify           sends a log message (on the request's stream) and tools/list_changed
+ *                    (on the session's standalone stream)
  */
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -56,6 +58,7 @@ function buildMcpServer(events: string[], onWaiting: () => void, onCancelled: (r
         { name: 'count_progress', description: 'Count with progress', inputSchema: { type: 'object', properties: { steps: { type: 'number' }, delay_ms: { type: 'number' } } } },
         { name: 'wait_for_cancel', description: 'Wait until cancelled', inputSchema: { type: 'object', properties: {} } },
         { name: 'ask_roots', description: 'Ask the client for its roots', inputSchema: { type: 'object', properties: {} } },
+        { name: 'notify', description: 'Send notifications', inputSchema: { type: 'object', properties: {} } },
       ],
     };
   });
@@ -95,6 +98,12 @@ function buildMcpServer(events: string[], onWaiting: () => void, onCancelled: (r
     if (name === 'ask_roots') {
       const roots = await extra.sendRequest({ method: 'roots/list' }, ListRootsResultSchema);
       return { content: [{ type: 'text', text: roots.roots.map((r) => r.uri).join(',') }] };
+    }
+    if (name === 'notify') {
+      await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', logger: 'test', data: 'scan started' } });
+      await server.sendToolListChanged();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { content: [{ type: 'text', text: 'notified' }] };
     }
     return { content: [{ type: 'text', text: `unknown tool ${name}` }], isError: true };
   });
@@ -161,6 +170,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
           sendJson(res, 404, { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null });
           return;
         }
+        if (req.method === 'GET') events.push('GET /mcp');
         await transport.handleRequest(req, res, body);
         return;
       }
