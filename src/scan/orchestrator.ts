@@ -168,7 +168,8 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
         if (c.source === 'cache') fromCache += 1;
         else scanned += 1;
         if (c.stored_at !== null && (oldest === null || c.stored_at < oldest)) oldest = c.stored_at;
-        resources.push(...c.records);
+        // A loop, not push(...records): one cell can hold more records than the call stack allows as arguments.
+        for (const r of c.records) resources.push(r);
       }
     }
     const data_quality: DataQuality = {
