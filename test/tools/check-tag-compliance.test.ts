@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { ForbiddenError, UserError } from '../../src/core/errors.js';
 import { checkTagCompliance } from '../../src/tools/check-tag-compliance.js';
 import { A, B, C, D, ROLE_C, SCANNED_AT, fakeCosts, fakeInventory, makeContext, schemaErrors } from './helpers.js';
@@ -23,7 +23,7 @@ type Out = {
   account_errors?: unknown[];
 };
 
-async function call(ctx: ReturnType<typeof makeContext>, input: Record<string, unknown>): Promise<Out> {
+async function call(t: Test, ctx: ReturnType<typeof makeContext>, input: Record<string, unknown>): Promise<Out> {
   t.same(schemaErrors(checkTagCompliance.inputSchema, input), [], 'input valid');
   const out = await checkTagCompliance.handler(ctx, input);
   t.same(schemaErrors(checkTagCompliance.outputSchema, out), [], 'output matches its schema');
@@ -38,7 +38,7 @@ t.test('examples validate against the input schema', async (t) => {
 
 t.test('single-account answer: exact totals, violations, costs, no multi-account fields', async (t) => {
   const ctx = makeContext();
-  const out = await call(ctx, {});
+  const out = await call(t, ctx, {});
   t.equal(out.total_resources, 5);
   t.equal(out.compliant_resources, 2);
   t.equal(out.compliance_score, 0.4);
@@ -80,7 +80,7 @@ t.test('single-account answer: exact totals, violations, costs, no multi-account
 
 t.test('multi-account answer: account_metadata, account_breakdown, account_errors', async (t) => {
   const ctx = makeContext();
-  const out = await call(ctx, { account_ids: ['prod', 'Staging', C, 'old'] });
+  const out = await call(t, ctx, { account_ids: ['prod', 'Staging', C, 'old'] });
   t.equal(out.total_resources, 7);
   t.equal(out.compliant_resources, 4);
   t.equal(out.compliance_score, 0.5714);
@@ -96,17 +96,18 @@ t.test('multi-account answer: account_metadata, account_breakdown, account_error
   t.equal(out.data_quality.status, 'partial');
   t.match(out.note, /Data is partial/);
   t.same(ctx.fakeInventory.requests[0]?.account_ids, [A, B, C]);
+  t.same(ctx.fakeInventory.requests[0]?.skipped_accounts, [{ account_id: D, reason: 'account is SUSPENDED' }], 'skipped accounts handed to the scan');
   t.same(ctx.fakeCosts.calls.map((c) => c.account_ids), [[A, B]], 'one CE query for every scanned account');
 });
 
 t.test('pagination: pages concatenate to the full list; foreign and broken cursors are refused', async (t) => {
   const ctx = makeContext();
-  const full = await call(ctx, { account_ids: ['all'] });
+  const full = await call(t, ctx, { account_ids: ['all'] });
   const seen: unknown[] = [];
   let cursor: string | undefined;
   let pages = 0;
   do {
-    const page = await call(ctx, { account_ids: ['all'], limit: 4, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await call(t, ctx, { account_ids: ['all'], limit: 4, ...(cursor === undefined ? {} : { cursor }) });
     t.ok(page.violations.length <= 4);
     seen.push(...page.violations);
     cursor = page.next_cursor ?? undefined;
@@ -115,41 +116,41 @@ t.test('pagination: pages concatenate to the full list; foreign and broken curso
   } while (cursor !== undefined && pages < 10);
   t.equal(pages, 2);
   t.same(seen, full.violations);
-  const first = await call(ctx, { limit: 2 });
+  const first = await call(t, ctx, { limit: 2 });
   t.type(first.next_cursor, 'string');
   await t.rejects(checkTagCompliance.handler(ctx, { limit: 2, severity: 'errors_only', cursor: first.next_cursor }), { name: 'UserError', code: 'cursor_mismatch' });
   await t.rejects(checkTagCompliance.handler(ctx, { cursor: 'not-a-cursor' }), { name: 'UserError', code: 'invalid_cursor' });
-  const second = await call(ctx, { limit: 5, cursor: first.next_cursor });
+  const second = await call(t, ctx, { limit: 5, cursor: first.next_cursor });
   t.same(second.violations.map((v) => v.resource_id), ['i-a2', 'vol-a1', 'vol-a1', 'bucket-a'], 'limit may change between pages');
 });
 
 t.test('severity filter changes the list and counts, not the score', async (t) => {
   const ctx = makeContext();
-  const errors = await call(ctx, { severity: 'errors_only' });
+  const errors = await call(t, ctx, { severity: 'errors_only' });
   t.equal(errors.violation_count, 5);
   t.equal(errors.violations_by_type.wrong_key_case, undefined);
   t.equal(errors.compliance_score, 0.4);
-  const warnings = await call(ctx, { severity: 'warnings_only' });
+  const warnings = await call(t, ctx, { severity: 'warnings_only' });
   t.same(warnings.violations.map((v) => v.resource_id), ['bucket-a']);
 });
 
 t.test('filters: regions and tags', async (t) => {
   const ctx = makeContext();
-  const eu = await call(ctx, { filters: { region: 'eu-west-1' }, resource_types: ['ec2:instance'] });
+  const eu = await call(t, ctx, { filters: { region: 'eu-west-1' }, resource_types: ['ec2:instance'] });
   t.same(ctx.fakeInventory.requests[0]?.regions, ['eu-west-1']);
   t.same(ctx.fakeInventory.requests[0]?.resource_types, ['ec2:instance']);
   t.equal(eu.total_resources, 1);
-  const prod = await call(ctx, { filters: { tags: { Environment: 'prod' } } });
+  const prod = await call(t, ctx, { filters: { tags: { Environment: 'prod' } } });
   t.equal(prod.total_resources, 1);
   t.equal(prod.compliant_resources, 1);
   t.match(prod.data_quality.coverage_notes.join(' '), /tag filter \(Environment\).*1 of 5/);
-  const anyCc = await call(ctx, { filters: { tags: { CostCenter: '*' } } });
+  const anyCc = await call(t, ctx, { filters: { tags: { CostCenter: '*' } } });
   t.equal(anyCc.total_resources, 2);
 });
 
 t.test('Cost Explorer failure: scan still answered, costs 0, note says why', async (t) => {
   const ctx = makeContext({ costs: fakeCosts({ fail: true }) });
-  const out = await call(ctx, {});
+  const out = await call(t, ctx, {});
   t.equal(out.total_resources, 5);
   t.equal(out.cost_attribution_gap, 0);
   t.ok(out.violations.every((v) => v.cost_impact_monthly === 0));
@@ -158,7 +159,7 @@ t.test('Cost Explorer failure: scan still answered, costs 0, note says why', asy
 
 t.test('store_snapshot writes the full run to history', async (t) => {
   const ctx = makeContext();
-  const out = await call(ctx, { store_snapshot: true, severity: 'errors_only' });
+  const out = await call(t, ctx, { store_snapshot: true, severity: 'errors_only' });
   t.equal(out.snapshot_id, 'snap-1');
   const snap = ctx.memoryHistory.saved[0];
   t.equal(snap?.total_resources, 5);
@@ -181,11 +182,11 @@ t.test('scope errors: unknown type, forbidden account, partial cell', async (t) 
   const limited = makeContext({ allowed_accounts: [B] });
   await t.rejects(checkTagCompliance.handler(limited, { account_ids: ['prod'] }), ForbiddenError);
   await t.rejects(checkTagCompliance.handler(limited, {}), ForbiddenError);
-  const onlyB = await call(limited, { account_ids: ['all'] });
+  const onlyB = await call(t, limited, { account_ids: ['all'] });
   t.same((onlyB.account_metadata as { successful_accounts: string[] }).successful_accounts, [B]);
 
   const partial = makeContext({ inventory: fakeInventory({ cellFailures: [{ account_id: A, region: 'eu-west-1', resource_type: 'rds:db', error_code: 'AccessDenied', message: 'rds:DescribeDBInstances denied' }] }) });
-  const out = await call(partial, { account_ids: ['prod'] });
+  const out = await call(t, partial, { account_ids: ['prod'] });
   t.equal(out.data_quality.status, 'partial');
   t.same(out.data_quality.failed, [{ account_id: A, region: 'eu-west-1', resource_type: 'rds:db', error_code: 'AccessDenied', message: 'rds:DescribeDBInstances denied' }]);
   t.same((out.account_metadata as { partial_accounts: string[] }).partial_accounts, [A]);

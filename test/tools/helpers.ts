@@ -136,6 +136,10 @@ export function fakeInventory(opts: { resources?: ResourceRecord[]; failAccounts
           resource_count: count,
         };
       });
+      for (const s of req.skipped_accounts ?? []) {
+        const info = ACCOUNTS.find((a) => a.account_id === s.account_id);
+        accounts.push({ account_id: s.account_id, account_name: info?.name ?? null, account_alias: info?.alias ?? null, status: 'skipped', error: { code: 'Skipped', message: s.reason, role_arn: null }, duration_ms: 0, resource_count: 0 });
+      }
       const requested = ids.length * regions.length * req.resource_types.length;
       return {
         multi_account: req.account_ids !== null,

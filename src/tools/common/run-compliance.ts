@@ -74,7 +74,9 @@ export function compareResources(a: ResourceRecord, b: ResourceRecord): number {
 /** Scan outcomes plus accounts the directory skipped before scanning. */
 export function accountOutcomes(inventory: Inventory, scope: ResolvedScope): AccountOutcomeLike[] {
   const out: AccountOutcomeLike[] = inventory.accounts.map((a) => ({ account_id: a.account_id, account_alias: a.account_alias, status: a.status }));
-  for (const s of scope.skipped) out.push({ account_id: s.account_id, account_alias: null, status: 'skipped' });
+  for (const s of scope.skipped) {
+    if (!out.some((o) => o.account_id === s.account_id)) out.push({ account_id: s.account_id, account_alias: null, status: 'skipped' });
+  }
   return out.sort((a, b) => cmp(a.account_id, b.account_id));
 }
 
@@ -88,6 +90,7 @@ export async function runCompliance(ctx: ToolContext, opts: RunComplianceOptions
     force_refresh: force,
     signal: ctx.signal,
     progress: ctx.progress,
+    ...(opts.scope.skipped.length > 0 ? { skipped_accounts: opts.scope.skipped } : {}),
   });
 
   const resources = inventory.resources.filter((r) => matchesTagFilter(r.tags, opts.tag_filter)).sort(compareResources);

@@ -8,7 +8,7 @@ import type { RunComplianceResult } from './run-compliance.js';
 
 export function buildSnapshot(run: RunComplianceResult, takenAt: Date): SnapshotInput {
   const { inventory, summary_all: s, evaluation, policy } = run;
-  const accountIds = [...new Set(inventory.accounts.map((a) => a.account_id))].sort();
+  const accountIds = [...new Set(inventory.accounts.filter((a) => a.status !== 'skipped').map((a) => a.account_id))].sort();
   return {
     taken_at: takenAt.toISOString(),
     scope: {
