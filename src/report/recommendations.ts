@@ -80,7 +80,7 @@ function tagDraft(g: TagGapRow): Draft {
         ...base,
         order: 2,
         kind: 'tag_resources',
-        title: `Tag the ${n} missing ${g.tag_name} ${where}${costSuffix(g.monthly_cost)}`,
+        title: `Tag ${g.resource_count === 1 ? '' : 'the '}${n} missing ${g.tag_name} ${where}${costSuffix(g.monthly_cost)}`,
         detail: `Add the required ${g.tag_name} tag; find_untagged_resources lists them, suggest_tags proposes values.`,
       };
     case 'invalid_value':

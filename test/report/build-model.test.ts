@@ -87,7 +87,7 @@ t.test('recommendations: access first, then by cost impact', async (t) => {
     [7, 'normalise_case', B, 'Team', 0],
   ]);
   t.equal(recs[2]?.title, `Tag the 2 resources missing CostCenter in prod (${A}) — $1,310/month unattributed`);
-  t.equal(recs[3]?.title, `Tag the 1 resource missing Owner in prod (${A}) — $1,000/month unattributed`);
+  t.equal(recs[3]?.title, `Tag 1 resource missing Owner in prod (${A}) — $1,000/month unattributed`);
   t.equal(recs[4]?.title, `Correct the Environment value on 1 resource in ${B} — $500/month unattributed`);
   t.equal(recs[5]?.title, `Remove the prohibited tag temp from 1 resource in prod (${A}) — $20.50/month unattributed`);
   t.equal(recs[0]?.title, `Fix the read-only role in account evil${XSS} (${C}) — no resource could be read`);

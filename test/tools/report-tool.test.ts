@@ -40,9 +40,9 @@ t.test('json (default): the model, exact figures from the fixture', async (t) =>
   t.same(m.top_cost_gaps.rows.map((g) => [g.resource_id, g.monthly_cost]), [['vol-a1', 50], ['i-a2', 41.6], ['i-a3', 5.2]]);
   t.same(m.breakdowns.by_region.map((r) => [r.key, r.compliance_score, r.cost_attribution_gap]), [['eu-west-1', 0, 5.2], ['us-east-1', 0.5, 91.6]]);
   t.same(m.recommendations.map((r) => r.title), [
-    `Tag the 1 resource missing Environment in prod (${A}) — $50.00/month unattributed`,
-    `Tag the 1 resource missing Owner in prod (${A}) — $50.00/month unattributed`,
-    `Tag the 1 resource missing CostCenter in prod (${A}) — $41.60/month unattributed`,
+    `Tag 1 resource missing Environment in prod (${A}) — $50.00/month unattributed`,
+    `Tag 1 resource missing Owner in prod (${A}) — $50.00/month unattributed`,
+    `Tag 1 resource missing CostCenter in prod (${A}) — $41.60/month unattributed`,
     `Correct the Environment value on 1 resource in prod (${A}) — $41.60/month unattributed`,
     `Correct the CostCenter value on 1 resource in prod (${A}) — $5.20/month unattributed`,
     `Normalise the case of Environment on 1 resource in prod (${A})`,
