@@ -38,6 +38,12 @@ export function errorCodes(err) {
     if (e === null || typeof e !== 'object' || seen.has(e)) continue;
     seen.add(e);
     if ('code' in e && typeof e.code === 'string') codes.push(e.code);
+    // The SSE transport keeps only the text of the socket error ("... connect ECONNREFUSED ...").
+    if (e instanceof Error) {
+      for (const m of e.message.matchAll(/\b(E[A-Z]{3,}|ERR_[A-Z_]+|UND_ERR_[A-Z_]+|[A-Z_]*_CERT[A-Z_]*|CERT_[A-Z_]+)\b/g)) {
+        if (m[1] !== undefined && !codes.includes(m[1])) codes.push(m[1]);
+      }
+    }
     if ('cause' in e) queue.push(e.cause);
     if ('errors' in e && Array.isArray(e.errors)) queue.push(...e.errors);
   }

@@ -249,15 +249,15 @@ export class Bridge {
     remote.onmessage = (m) => this.fromServer(conn, m);
     remote.onerror = (e) => this.remoteError(conn, e);
     this.log.info(`connecting (${this.kind}) to ${safeUrl(this.url)}`);
-    await remote.start();
-    if (this.initDone && this.initParams !== undefined) {
-      try {
-        await this.reinitialize(conn);
-      } catch (err) {
-        remote.onerror = undefined;
-        await remote.close().catch(() => undefined);
-        throw err;
-      }
+    try {
+      await remote.start();
+      if (this.initDone && this.initParams !== undefined) await this.reinitialize(conn);
+    } catch (err) {
+      // Stop the transport (an SSE EventSource would otherwise keep reconnecting on its own).
+      remote.onmessage = undefined;
+      remote.onerror = undefined;
+      await remote.close().catch(() => undefined);
+      throw err;
     }
     if (this.generation === generation) this.conn = conn;
     return conn;
@@ -333,7 +333,7 @@ export class Bridge {
   /** @param {Connection} conn @param {Error} err */
   remoteError(conn, err) {
     if (this.closed) return;
-    if (err instanceof SseError && this.kind === 'sse') {
+    if (err instanceof SseError && this.kind === 'sse' && this.conn?.generation === conn.generation) {
       // The HTTP+SSE stream carries every answer: when it breaks, the session is gone.
       this.log.warn(`SSE stream to the server lost: ${errorText(err)}`);
       this.drop(conn.generation);

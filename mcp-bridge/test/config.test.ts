@@ -110,7 +110,10 @@ t.test('error classification walks the cause chain', async (t) => {
   t.same(errorCodes(refused), ['ECONNREFUSED']);
   const aggregate = new TypeError('fetch failed', { cause: new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })]) });
   t.same(errorCodes(aggregate), ['ECONNREFUSED']);
+  t.same(errorCodes(new Error('SSE error: TypeError: fetch failed: getaddrinfo ENOTFOUND nohost.invalid')), ['ENOTFOUND']);
   const ctx = { url: 'http://h/mcp', hasApiKey: false };
+  t.match(describeFailure(new Error('SSE error: TypeError: fetch failed: connect ECONNREFUSED 127.0.0.1:9'), ctx).message, /connection refused/);
+  t.match(describeFailure(new Error('SSE error: TypeError: fetch failed: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)'), ctx).message, /MCP_VERIFY_TLS=false/);
   t.match(describeFailure(aggregate, ctx).message, /connection refused/);
   t.match(describeFailure(Object.assign(new Error('x'), { code: 403 }), ctx).message, /HTTP 403\): check that the token in MCP_API_KEY/);
   t.match(describeFailure(Object.assign(new Error('x'), { code: 404 }), ctx).message, /answered HTTP 404: check MCP_SERVER_URL/);

@@ -27,6 +27,13 @@ t.test('unreachable server: a JSON-RPC error that says what to check, no hang', 
   t.match(stderr, /connection refused/);
 });
 
+t.test('unreachable server over /sse: the same clear message', T, async (t) => {
+  const port = await freePort();
+  const { err } = await connectError({ MCP_SERVER_URL: `http://127.0.0.1:${port}/sse` });
+  t.ok(err instanceof McpError);
+  t.match((err as McpError).message, `Cannot reach the MCP server at http://127.0.0.1:${port}/sse: connection refused`);
+});
+
 t.test('unknown host: the message says the name does not resolve', T, async (t) => {
   const { err } = await connectError({ MCP_SERVER_URL: 'http://no-such-host.invalid:8080' });
   t.ok(err instanceof McpError);
