@@ -188,14 +188,25 @@ export const validateResourceTags = defineTool({
     for (const g of groups.values()) {
       const onlyLocal = g.accounts.length === 1 && g.accounts[0]?.is_local === true;
       const ids = g.accounts.map((a) => a.account_id);
-      const inv = await ctx.inventory.collect({
-        account_ids: onlyLocal ? null : ids,
-        regions: g.region === null ? null : [g.region],
-        resource_types: [g.type],
-        force_refresh: input.force_refresh ?? false,
-        signal: ctx.signal,
-        progress: ctx.progress,
-      });
+      let inv: Inventory;
+      try {
+        inv = await ctx.inventory.collect({
+          account_ids: onlyLocal ? null : ids,
+          regions: g.region === null ? null : [g.region],
+          resource_types: [g.type],
+          force_refresh: input.force_refresh ?? false,
+          signal: ctx.signal,
+          progress: ctx.progress,
+        });
+      } catch (err) {
+        // A request this ARN makes impossible (e.g. a region that is not enabled or allowed) is
+        // that ARN's problem, not the whole call's.
+        if (!(err instanceof UserError)) throw err;
+        for (const t of g.targets) {
+          results[t.index] = base(t.arn, 'error', `Not checked: ${err.message}`, { resource_type: t.type, account_id: t.parsed.account_id || null, region: t.parsed.region || null });
+        }
+        continue;
+      }
       qualities.push(inv.data_quality);
       times.push(inv.scanned_at);
       for (const t of g.targets) {

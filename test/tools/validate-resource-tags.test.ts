@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap';
+import { UserError } from '../../src/core/errors.js';
 import { validateResourceTags } from '../../src/tools/validate-resource-tags.js';
 import { A, B, C, D, fakeInventory, makeContext, schemaErrors } from './helpers.js';
 
@@ -94,6 +95,16 @@ t.test('per-ARN errors: invalid, unsupported, unknown/suspended/unreadable accou
   t.match(out.results[4]?.message ?? '', /AssumeRoleFailed/);
   t.match(out.results[5]?.message ?? '', /AccessDenied: denied/);
   t.equal(out.not_checked, 6);
+  // a region the scan refuses only fails its own ARN
+  const refusing = makeContext();
+  const inner = refusing.fakeInventory.collect.bind(refusing.fakeInventory);
+  refusing.inventory.collect = async (req) => {
+    if (req.regions?.includes('ap-south-2') === true) throw new UserError('Region(s) ap-south-2 are outside ALLOWED_REGIONS. Allowed: us-east-1.');
+    return inner(req);
+  };
+  const mixed = await call(t, refusing, [`arn:aws:ec2:ap-south-2:${A}:instance/i-1`, `arn:aws:ec2:us-east-1:${A}:instance/i-a1`]);
+  t.same(mixed.results.map((r) => r.status), ['error', 'compliant']);
+  t.match(mixed.results[0]?.message ?? '', /Not checked: Region\(s\) ap-south-2 are outside ALLOWED_REGIONS/);
   const limited = makeContext({ allowed_accounts: [B] });
   const denied = await call(t, limited, [`arn:aws:ec2:us-east-1:${A}:instance/i-a1`]);
   t.equal(denied.results[0]?.status, 'error');
