@@ -38,7 +38,7 @@ export function requestIdsInBody(body) {
 
 /**
  * A fetch that calls `onStreamEnd(ids)` when the event-stream answer to a POST carrying
- * requests ends or breaks.
+ * requests ends or breaks (unless the stream was resumable: it carried event ids).
  * @param {(ids: RequestId[]) => void} onStreamEnd
  * @returns {typeof fetch}
  */
@@ -51,11 +51,23 @@ export function trackingFetch(onStreamEnd) {
       return response;
     }
     const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let tail = '';
+    // A stream that carried event ids can be resumed by the SDK (GET with Last-Event-ID):
+    // its end does not mean the answer is lost.
+    let resumable = false;
     let reported = false;
     const ended = () => {
-      if (reported) return;
+      if (reported || resumable) return;
       reported = true;
       onStreamEnd(ids);
+    };
+    /** @param {Uint8Array} chunk */
+    const scan = (chunk) => {
+      if (resumable) return;
+      const text = tail + decoder.decode(chunk, { stream: true });
+      if (/(^|\n)id:/.test(text)) resumable = true;
+      tail = text.slice(-1);
     };
     /** @type {ReadableStream<Uint8Array>} */
     const body = new ReadableStream({
@@ -66,6 +78,7 @@ export function trackingFetch(onStreamEnd) {
             controller.close();
             ended();
           } else {
+            scan(value);
             controller.enqueue(value);
           }
         } catch (err) {
