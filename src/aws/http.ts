@@ -34,6 +34,8 @@ export interface SharedHttp {
   readonly handler: SharedHandlerView;
   readonly httpAgent: HttpAgent;
   readonly httpsAgent: HttpsAgent;
+  /** The options the shared handler was built with. */
+  readonly options: Readonly<NodeHttpHandlerOptions>;
   /** Close every socket. Call once, after the last client is done. */
   destroy(): void;
 }
@@ -42,19 +44,21 @@ export function createSharedHttp(aws: Pick<AwsConfig, 'max_sockets' | 'request_t
   const agentOptions = { keepAlive: true, keepAliveMsecs: 1000, maxSockets: aws.max_sockets, maxFreeSockets: Math.min(aws.max_sockets, 64) };
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
-  const inner = new NodeHttpHandler({
+  const options: NodeHttpHandlerOptions = {
     httpAgent,
     httpsAgent,
     connectionTimeout: aws.request_timeout_ms,
     requestTimeout: aws.request_timeout_ms,
     // Without this the SDK only logs a warning when a request exceeds requestTimeout.
     throwOnRequestTimeout: true,
-  });
+  };
+  const inner = new NodeHttpHandler(options);
   let destroyed = false;
   return {
     handler: new SharedHandlerView(inner),
     httpAgent,
     httpsAgent,
+    options,
     destroy() {
       if (destroyed) return;
       destroyed = true;
