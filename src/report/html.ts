@@ -6,7 +6,7 @@
 import { escapeHtml as e } from './escape.js';
 import { describeList, groupFailures } from './failures.js';
 import { formatCount, formatScore, formatUsd, plural } from './format.js';
-import type { ReportModel, ScoreBreakdownRow } from './model.js';
+import { REPORT_ROW_LIMIT, type ReportModel, type ScoreBreakdownRow } from './model.js';
 import { barChart, scoreColor } from './svg.js';
 
 const CSS = `
@@ -48,7 +48,8 @@ function kpi(value: string, label: string, color?: string): string {
   return `<div class="kpi"><div class="v"${color ? ` style="color:${color}"` : ''}>${e(value)}</div><div class="l">${e(label)}</div></div>`;
 }
 
-function scoreTable(first: string, rows: ScoreBreakdownRow[]): string {
+function scoreTable(first: string, all: ScoreBreakdownRow[], what: string): string {
+  const rows = all.slice(0, REPORT_ROW_LIMIT);
   return table(
     [{ text: first }, { text: 'Score', num: true }, { text: 'Resources', num: true }, { text: 'Compliant', num: true }, { text: 'Violations', num: true }, { text: 'Unattributed / month', num: true }],
     rows.map((r) => [
@@ -59,7 +60,7 @@ function scoreTable(first: string, rows: ScoreBreakdownRow[]): string {
       { text: formatCount(r.violation_count), num: true },
       { text: formatUsd(r.cost_attribution_gap), num: true },
     ]),
-  );
+  ) + more(all.length - rows.length, all.length, what);
 }
 
 function banner(model: ReportModel): string {
@@ -88,8 +89,8 @@ function charts(model: ReportModel): string {
   const scoreData = (rows: ScoreBreakdownRow[]) =>
     rows.map((r) => ({ label: r.label, value: r.compliance_score, display: formatScore(r.compliance_score), color: scoreColor(r.compliance_score) }));
   const list = [
-    barChart(scoreData(b.by_account), { title: 'Compliance score by account', max: 1 }),
-    barChart(scoreData(b.by_region), { title: 'Compliance score by region', max: 1 }),
+    barChart(scoreData(b.by_account), { title: 'Compliance score by account (lowest first)', max: 1 }),
+    barChart(scoreData(b.by_region), { title: 'Compliance score by region (lowest first)', max: 1 }),
     barChart(b.by_tag.map((r) => ({ label: r.key, value: r.violation_count, display: formatCount(r.violation_count) })), { title: 'Violations by tag', color: '#6a1b9a' }),
     barChart(b.by_type.map((r) => ({ label: r.key, value: r.violation_count, display: formatCount(r.violation_count) })), { title: 'Violations by type', color: '#455a64' }),
     barChart(
@@ -122,8 +123,8 @@ export function renderHtml(model: ReportModel): string {
     'Non-compliant',
   )}${kpi(formatCount(s.violation_count), 'Violations')}${kpi(formatUsd(s.cost_attribution_gap), 'Unattributed spend / month')}</div></header>
 ${banner(model)}${recs}${charts(model)}
-<section><h2>By account</h2>${scoreTable('Account', model.breakdowns.by_account)}</section>
-<section><h2>By region</h2>${scoreTable('Region', model.breakdowns.by_region)}</section>
+<section><h2>By account</h2>${scoreTable('Account', model.breakdowns.by_account, 'accounts')}</section>
+<section><h2>By region</h2>${scoreTable('Region', model.breakdowns.by_region, 'regions')}</section>
 <section><h2>Top cost gaps</h2>${table(
     [{ text: 'Resource' }, { text: 'Type' }, { text: 'Account' }, { text: 'Region' }, { text: 'Tags at fault' }, { text: 'Monthly cost', num: true }],
     gaps.rows.map((g) => [{ text: g.resource_id }, { text: g.resource_type }, { text: g.account_label }, { text: g.region }, { text: g.tags_at_fault.join(', ') }, { text: formatUsd(g.monthly_cost), num: true }]),

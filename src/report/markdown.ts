@@ -58,8 +58,9 @@ export function renderMarkdown(model: ReportModel): string {
   const scoreRows = (rows: ReportModel['breakdowns']['by_region']) =>
     rows.map((r) => [r.label, formatScore(r.compliance_score), formatCount(r.total_resources), formatCount(r.compliant_resources), formatCount(r.violation_count), formatUsd(r.cost_attribution_gap)]);
   const scoreHead = ['Score', 'Resources', 'Compliant', 'Violations', 'Unattributed / month'];
-  out.push('', '## By account', '', mdTable(['Account', ...scoreHead], scoreRows(model.breakdowns.by_account)));
-  out.push('', '## By region', '', mdTable(['Region', ...scoreHead], scoreRows(model.breakdowns.by_region)));
+  const { by_account: accounts, by_region: regions } = model.breakdowns;
+  out.push('', '## By account', '', mdTable(['Account', ...scoreHead], scoreRows(accounts.slice(0, REPORT_ROW_LIMIT))), ...more(accounts.length - REPORT_ROW_LIMIT, accounts.length, 'accounts'));
+  out.push('', '## By region', '', mdTable(['Region', ...scoreHead], scoreRows(regions.slice(0, REPORT_ROW_LIMIT))), ...more(regions.length - REPORT_ROW_LIMIT, regions.length, 'regions'));
   out.push('', '## Violations by tag', '', mdTable(['Tag', 'Violations'], model.breakdowns.by_tag.map((r) => [r.key, r.violation_count])));
   out.push('', '## Violations by type', '', mdTable(['Type', 'Violations'], model.breakdowns.by_type.map((r) => [r.key, r.violation_count])));
   const gaps = model.top_cost_gaps;

@@ -22,6 +22,8 @@ export interface BarChartOptions {
   limit?: number;
 }
 
+/** Bars drawn per chart by default. */
+export const CHART_LIMIT = 15;
 const WIDTH = 640;
 const LABEL_W = 210;
 const VALUE_W = 80;
@@ -37,8 +39,9 @@ export function scoreColor(score: number): string {
 }
 
 export function barChart(data: BarDatum[], options: BarChartOptions): string {
-  const rows = data.slice(0, options.limit ?? 15);
-  const title = escapeHtml(options.title);
+  const limit = options.limit ?? CHART_LIMIT;
+  const rows = data.slice(0, limit);
+  const title = escapeHtml(data.length > limit ? `${options.title} (first ${limit} of ${data.length})` : options.title);
   const height = TOP + Math.max(1, rows.length) * (BAR_H + GAP) + 4;
   const max = options.max ?? Math.max(0, ...rows.map((r) => r.value));
   const span = WIDTH - LABEL_W - VALUE_W;

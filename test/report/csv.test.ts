@@ -82,3 +82,16 @@ t.test('renderCsv: a note row says how many violations are not listed', async (t
   t.equal(note?.length, CSV_COLUMNS.length);
   t.equal(note?.[CSV_COLUMNS.length - 1], '4 more violations not listed (6 in total); page through check_tag_compliance for the full list.');
 });
+
+t.test('property: any string survives a CSV round-trip (formula starts gain one quote)', async (t) => {
+  const fc = (await import('fast-check')).default;
+  fc.assert(
+    fc.property(fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 5 }), (fields) => {
+      const parsed = parseCsv(`${fields.map(csvField).join(',')}\r\n`);
+      const expected = fields.map((f) => (/^[=+\-@\t\r]/.test(f) ? `'${f}` : f));
+      return parsed.length === 1 && JSON.stringify(parsed[0]) === JSON.stringify(expected);
+    }),
+    { numRuns: 300 },
+  );
+  t.pass('round-trip holds');
+});

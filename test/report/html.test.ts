@@ -89,3 +89,27 @@ t.test('page: no banner when complete, counts omitted rows', async (t) => {
   t.match(html, '2 more non-compliant resources not listed (4 in total).');
   t.notOk(renderHtml(model({ include_recommendations: false })).includes('Recommendations'));
 });
+
+t.test('charts are bounded and say so', async (t) => {
+  const data = Array.from({ length: 20 }, (_, i) => ({ label: `acct-${i}`, value: i, display: String(i) }));
+  const svg = barChart(data, { title: 'Scores' });
+  t.equal((svg.match(/<g>/g) ?? []).length, 15);
+  t.match(svg, '<title>Scores (first 15 of 20)</title>');
+  t.same(xmlProblems(svg), []);
+});
+
+t.test('property: escaped text never contains markup characters', async (t) => {
+  const fc = (await import('fast-check')).default;
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary' }), (s) => {
+      const out = escapeHtml(s);
+      return !/[<>"']/.test(out) && !/&(?!(amp|lt|gt|quot|#39);)/.test(out);
+    }),
+    { numRuns: 300 },
+  );
+  fc.assert(
+    fc.property(fc.string(), fc.string(), (label, display) => xmlProblems(barChart([{ label, value: 1, display }], { title: label })).length === 0),
+    { numRuns: 200 },
+  );
+  t.pass('properties hold');
+});
