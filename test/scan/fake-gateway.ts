@@ -44,6 +44,8 @@ export class FakeGateway implements AwsGateway {
   readonly aborted: string[] = [];
   readonly inFlight = new Map<string, number>();
   maxAccountsInFlight = 0;
+  /** Highest number of calls in flight at once inside one account. */
+  readonly maxInFlight = new Map<string, number>();
   invalidated: (string | undefined)[] = [];
 
   constructor(options: FakeOptions) {
@@ -57,7 +59,9 @@ export class FakeGateway implements AwsGateway {
   }
 
   private async track<T>(accountId: string, op: string, signal: AbortSignal, hang: boolean, fn: () => T): Promise<T> {
-    this.inFlight.set(accountId, (this.inFlight.get(accountId) ?? 0) + 1);
+    const now = (this.inFlight.get(accountId) ?? 0) + 1;
+    this.inFlight.set(accountId, now);
+    this.maxInFlight.set(accountId, Math.max(this.maxInFlight.get(accountId) ?? 0, now));
     let accounts = 0;
     for (const n of this.inFlight.values()) if (n > 0) accounts += 1;
     this.maxAccountsInFlight = Math.max(this.maxAccountsInFlight, accounts);

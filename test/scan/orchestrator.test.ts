@@ -99,6 +99,13 @@ t.test('MAX_CONCURRENT_ACCOUNTS caps the accounts in flight', async (t) => {
   t.equal(inv.resources.length, 25);
 });
 
+t.test('cells inside an account run with bounded concurrency', async (t) => {
+  const h = harness({ local: LOCAL, delay_ms: 10, accounts: { [LOCAL]: account(LOCAL), [A]: account(A) } }, { scan: { max_concurrent_cells_per_account: 2 } });
+  const inv = await h.inventory.collect(req([A], { resource_types: ['ec2:instance', 'ec2:volume', 's3:bucket'] }));
+  t.equal(inv.data_quality.cells_requested, 5);
+  t.equal(h.gateway.maxInFlight.get(A), 2);
+});
+
 t.test('the account time limit aborts the hanging account; the others finish', async (t) => {
   const accounts = { [LOCAL]: account(LOCAL), [A]: account(A), [B]: account(B, 2, { hang: true }), [C]: account(C) };
   const h = harness({ local: LOCAL, accounts }, { multi_account: { account_scan_timeout_seconds: 0.2 } });
