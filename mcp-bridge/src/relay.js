@@ -8,6 +8,7 @@
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { createRemoteTransport } from './remote.js';
 import { PendingRequests } from './pending.js';
+import { ClientWriter } from './client-writer.js';
 import { describeFailure, describeLostConnection, describeTimeout, errorText, httpStatus, safeUrl } from './errors.js';
 
 /** @typedef {import('@modelcontextprotocol/sdk/shared/transport.js').Transport} Transport */
@@ -17,9 +18,6 @@ import { describeFailure, describeLostConnection, describeTimeout, errorText, ht
 /** @typedef {import('./logger.js').Logger} Logger */
 /** @typedef {Transport & { setProtocolVersion?: (version: string) => void }} Remote */
 /** @typedef {{ remote: Remote, generation: number }} Connection */
-
-/** Pause between a notification and a response that follows it on stdout (see toClient). */
-const RESPONSE_GAP_MS = 15;
 
 /** @param {unknown} v @returns {v is Record<string, unknown>} */
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -61,10 +59,7 @@ export class Bridge {
     this.internal = new Map();
     this.internalSeq = 0;
     this.closed = false;
-    /** @type {Promise<void>} stdout writes, in order */
-    this.out = Promise.resolve();
-    /** @type {number | undefined} when the last message written was a notification */
-    this.lastNotificationAt = undefined;
+    this.writer = new ClientWriter(stdio, (e) => this.log.error(`stdout: ${errorText(e)}`));
     this.failure = { url: safeUrl(config.url), hasApiKey: Object.keys(config.headers).some((h) => h.toLowerCase() === 'authorization') };
   }
 
@@ -133,27 +128,9 @@ export class Bridge {
     return p;
   }
 
-  /**
-   * Writes to stdout in order. A response written right after a notification is held back a few
-   * milliseconds so it reaches the client in a separate read: the SDK's client handles
-   * notifications one microtask late, and drops progress that arrives in the same read as the
-   * final answer.
-   * @param {JSONRPCMessage} message
-   */
+  /** @param {JSONRPCMessage} message */
   toClient(message) {
-    const isNotification = 'method' in message && !('id' in message);
-    const isResponse = !('method' in message);
-    this.out = this.out
-      .then(async () => {
-        const last = this.lastNotificationAt;
-        if (isResponse && last !== undefined) {
-          const wait = RESPONSE_GAP_MS - (Date.now() - last);
-          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        }
-        await this.stdio.send(message);
-        this.lastNotificationAt = isNotification ? Date.now() : undefined;
-      })
-      .catch((e) => this.log.error(`stdout: ${errorText(e)}`));
+    this.writer.write(message);
   }
 
   /** @param {RequestId} id @param {{ code: number, message: string }} error */
