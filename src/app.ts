@@ -18,14 +18,19 @@ import type { HealthRoutesOptions } from '../routes/health.js';
 import type { AwsGateway } from './aws/gateway.js';
 import type { AppConfig } from './config/types.js';
 import { echoRequestId, fastifyOptions } from './logging.js';
+import { generateComplianceReport } from './tools/generate-compliance-report.js';
+import { getViolationHistory } from './tools/get-violation-history.js';
 import { coreTools } from './tools/index.js';
 import type { AnyTool } from './tools/types.js';
+
+/** Every tool the server offers, in tools/list order. */
+export const allTools: AnyTool[] = [...coreTools, generateComplianceReport, getViolationHistory];
 
 export interface BuildAppOptions {
   config: AppConfig;
   /** false: no logs; pino options replace the defaults of src/logging.ts. */
   logger?: boolean | LoggerOptions;
-  /** The tools to serve (default: coreTools). */
+  /** The tools to serve (default: allTools). */
   tools?: AnyTool[];
   /** An AWS gateway to use instead of building one (tests); the caller closes it. */
   aws?: AwsGateway;
@@ -55,10 +60,33 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(historyPlugin, options.now === undefined ? {} : { now: options.now });
   await app.register(scanPlugin);
   await app.register(toolsPlugin, {
-    tools: options.tools ?? coreTools,
+    tools: options.tools ?? allTools,
     ...(options.contextFactory === undefined ? {} : { contextFactory: options.contextFactory }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   await app.register(routes, options.health === undefined ? {} : { health: options.health });
   return app;
+}
+
+/** First signal: close gracefully (stop accepting, end MCP sessions, abort calls). Second: exit now. */
+export function handleSignals(app: FastifyInstance, extraClose: () => Promise<void> = async () => {}): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (closing) {
+      app.log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app
+      .close()
+      .then(extraClose)
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

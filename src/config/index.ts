@@ -1,6 +1,6 @@
 /** Configuration: loading from the environment, the test helper and the variable table. */
 import { ENV_VARS } from './env-schema.js';
-import { loadConfig } from './load.js';
+import { isLoopback, loadConfig } from './load.js';
 import type { AppConfig } from './types.js';
 
 export { loadConfig, isLoopback, deriveKeyId, parseApiKeys, type Env } from './load.js';
@@ -57,4 +57,12 @@ export function envTableMarkdown(): string {
     return `| ${name} | ${v.default === null ? '—' : `\`${esc(v.default)}\``} | ${esc(v.description)} Allowed: ${esc(v.allowed)}. |`;
   });
   return ['| Variable | Default | Description |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/** Why the server must not start with this configuration (reachable without keys), or null. */
+export function startupRefusal(config: AppConfig): string | null {
+  if (!isLoopback(config.host) && config.auth.mode === 'api_key' && config.auth.api_keys.length === 0) {
+    return `HOST=${config.host} is reachable from other machines but no API keys are configured: set API_KEYS or API_KEYS_FILE, or AUTH_MODE=none to run without authentication (not recommended).`;
+  }
+  return null;
 }
