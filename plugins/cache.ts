@@ -13,8 +13,13 @@ declare module 'fastify' {
   }
 }
 
-const cachePlugin: FastifyPluginAsync = async (app) => {
-  const cache = createConfiguredCache({ config: app.config, logger: app.log.child({ component: 'cache' }) });
+export interface CachePluginOptions {
+  /** Clock for stored timestamps and expiry (tests). */
+  now?: () => Date;
+}
+
+const cachePlugin: FastifyPluginAsync<CachePluginOptions> = async (app, opts) => {
+  const cache = createConfiguredCache({ config: app.config, logger: app.log.child({ component: 'cache' }), ...(opts.now === undefined ? {} : { now: opts.now }) });
   app.decorate('resultCache', cache);
   app.addHook('onClose', async () => {
     await cache.close();

@@ -19,12 +19,18 @@ declare module 'fastify' {
   }
 }
 
-const scanPlugin: FastifyPluginAsync = async (app) => {
+export interface ScanPluginOptions {
+  /** Clock for durations and lastAssumeRole times (tests). */
+  now?: () => Date;
+}
+
+const scanPlugin: FastifyPluginAsync<ScanPluginOptions> = async (app, opts) => {
+  const clock = opts.now === undefined ? {} : { now: opts.now };
   const { config, resultCache: cache } = app;
   // The 'aws' plugin owns the gateway (and its typing); read it without depending on its module.
   const gateway = app.getDecorator<AwsGateway>('aws');
-  const accounts = createAccountDirectory({ gateway, cache, config, logger: app.log.child({ component: 'accounts' }) });
-  const inventory = createInventoryService({ gateway, cache, accounts, config, logger: app.log.child({ component: 'scan' }) });
+  const accounts = createAccountDirectory({ gateway, cache, config, logger: app.log.child({ component: 'accounts' }), ...clock });
+  const inventory = createInventoryService({ gateway, cache, accounts, config, logger: app.log.child({ component: 'scan' }), ...clock });
   const costs = createCostService({ gateway, cache, config, logger: app.log.child({ component: 'costs' }) });
   app.decorate('accounts', accounts);
   app.decorate('inventory', inventory);
