@@ -156,7 +156,7 @@ t.test('stdout carries only JSON-RPC; stdin close exits 0', T, async (t) => {
   t.equal(lines.length, 2);
   const parsed = lines.map((l) => JSON.parse(l) as { jsonrpc: string; id: number; result: Record<string, unknown> });
   t.same(parsed.map((m) => [m.jsonrpc, m.id]), [['2.0', 1], ['2.0', 2]]);
-  t.equal((parsed[1]?.result['tools'] as unknown[]).length, 5);
+  t.equal((parsed[1]?.result['tools'] as unknown[]).length, 6);
   t.match(run.stderr, /debug: client -> server initialize id=1/, 'logs go to stderr');
   t.match(run.stderr, /shutting down: stdin closed/);
 });

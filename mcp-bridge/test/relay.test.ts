@@ -41,7 +41,7 @@ t.test('initialize, tools/list and tools/call go through the bridge', T, async (
   t.equal(bridge.client.getServerVersion()?.name, 'bridge-test-server');
   t.same(bridge.client.getServerCapabilities()?.tools, { listChanged: true });
   const tools = await within(10_000, 'tools/list', bridge.client.listTools());
-  t.same(tools.tools.map((tool) => tool.name), ['echo', 'count_progress', 'wait_for_cancel', 'ask_roots', 'notify']);
+  t.same(tools.tools.map((tool) => tool.name), ['echo', 'count_progress', 'wait_for_cancel', 'ask_roots', 'notify', 'ask_client']);
   const result = await within(10_000, 'echo', bridge.client.callTool({ name: 'echo', arguments: { text: 'hello' } }));
   t.equal(text(result), 'echo: hello');
   t.same(server.events.filter((e) => e !== 'GET /mcp'), ['initialize', 'initialized', 'tools/list', 'tool:echo']);
@@ -84,6 +84,12 @@ t.test('server-to-client requests (roots/list) are relayed', T, async (t) => {
   t.equal(text(result), 'file:///work/finops');
 });
 
+t.test('sampling and elicitation requests from the server are relayed', T, async (t) => {
+  const { bridge } = await setup(t);
+  const result = await within(10_000, 'ask_client', bridge.client.callTool({ name: 'ask_client', arguments: {} }));
+  t.equal(text(result), 'sampled / accept 123456789012');
+});
+
 t.test('server restart: the bridge re-initializes and retries, the client notices nothing', T, async (t) => {
   const first = await startTestServer();
   const bridge = startBridge({ MCP_SERVER_URL: first.url, MCP_BRIDGE_LOG_LEVEL: 'info' });
@@ -111,7 +117,7 @@ t.test('server restart: the bridge re-initializes and retries, the client notice
 t.test('falls back to HTTP+SSE when /mcp answers 404', T, async (t) => {
   const { server, bridge } = await setup(t, { MCP_BRIDGE_LOG_LEVEL: 'info' }, { mode: 'sse-only' });
   const tools = await within(10_000, 'tools/list', bridge.client.listTools());
-  t.equal(tools.tools.length, 5);
+  t.equal(tools.tools.length, 6);
   const seen = recordProgress(bridge);
   const result = await within(
     10_000,

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
 export const BRIDGE_BIN = fileURLToPath(new URL('../../bin/finops-mcp-bridge.js', import.meta.url));
 
@@ -38,8 +38,10 @@ export function startBridge(env: Record<string, string>, args: string[] = []): B
   transport.stderr?.on('data', (chunk: Buffer) => {
     err += chunk.toString('utf8');
   });
-  const client = new Client({ name: 'bridge-test-client', version: '1.0.0' }, { capabilities: { roots: { listChanged: true } } });
+  const client = new Client({ name: 'bridge-test-client', version: '1.0.0' }, { capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: {} } });
   client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [{ uri: 'file:///work/finops', name: 'finops' }] }));
+  client.setRequestHandler(CreateMessageRequestSchema, async () => ({ role: 'assistant', content: { type: 'text', text: 'sampled' }, model: 'test-model' }));
+  client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { account: '123456789012' } }));
   return {
     client,
     transport,

@@ -5,6 +5,7 @@
  *   count_progress   sends `steps` progress notifications, then answers
  *   wait_for_cancel  waits until the request is cancelled (records it)
  *   ask_roots        asks the client for roots/list (server-to-client request)
+ *   ask_client       sends sampling/createMessage and elicitation/create to the client
  *   notify           sends a log message (on the request's stream) and tools/list_changed
  *                    (on the session's standalone stream)
  */
@@ -17,6 +18,8 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import {
   CallToolRequestSchema,
+  CreateMessageResultSchema,
+  ElicitResultSchema,
   ListRootsResultSchema,
   ListToolsRequestSchema,
   isInitializeRequest,
@@ -59,6 +62,7 @@ function buildMcpServer(events: string[], onWaiting: () => void, onCancelled: (r
         { name: 'wait_for_cancel', description: 'Wait until cancelled', inputSchema: { type: 'object', properties: {} } },
         { name: 'ask_roots', description: 'Ask the client for its roots', inputSchema: { type: 'object', properties: {} } },
         { name: 'notify', description: 'Send notifications', inputSchema: { type: 'object', properties: {} } },
+        { name: 'ask_client', description: 'Sampling and elicitation requests to the client', inputSchema: { type: 'object', properties: {} } },
       ],
     };
   });
@@ -98,6 +102,18 @@ function buildMcpServer(events: string[], onWaiting: () => void, onCancelled: (r
     if (name === 'ask_roots') {
       const roots = await extra.sendRequest({ method: 'roots/list' }, ListRootsResultSchema);
       return { content: [{ type: 'text', text: roots.roots.map((r) => r.uri).join(',') }] };
+    }
+    if (name === 'ask_client') {
+      const sampled = await extra.sendRequest(
+        { method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: 'summarize' } }], maxTokens: 10 } },
+        CreateMessageResultSchema,
+      );
+      const elicited = await extra.sendRequest(
+        { method: 'elicitation/create', params: { message: 'Which account?', requestedSchema: { type: 'object', properties: { account: { type: 'string' } } } } },
+        ElicitResultSchema,
+      );
+      const sampledText = sampled.content.type === 'text' ? sampled.content.text : sampled.content.type;
+      return { content: [{ type: 'text', text: `${sampledText} / ${elicited.action} ${String(elicited.content?.['account'])}` }] };
     }
     if (name === 'notify') {
       await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', logger: 'test', data: 'scan started' } });
