@@ -29,6 +29,8 @@ function readBody(req: IncomingMessage): Promise<string> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    // A client that goes away mid-body never sends 'end'.
+    req.on('close', () => reject(new Error('request closed before its body was read')));
   });
 }
 
