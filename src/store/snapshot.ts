@@ -44,8 +44,20 @@ export function tagSetKey(tags: Record<string, string>): { json: string; hash: s
   return { json, hash: createHash('sha256').update(json).digest('hex') };
 }
 
-/** Summary (without id) of an input, normalised the same way by every backend. */
+/** Refuses numbers a snapshot cannot hold (a bad writer must not poison every later trend). */
+export function validateSnapshot(input: SnapshotInput): void {
+  if (!(input.compliance_score >= 0 && input.compliance_score <= 1)) throw new TypeError(`compliance_score must be within 0–1, got ${input.compliance_score}`);
+  const counts = ['total_resources', 'compliant_resources', 'violation_count', 'error_count', 'warning_count'] as const;
+  for (const k of counts) {
+    if (!Number.isInteger(input[k]) || input[k] < 0) throw new TypeError(`${k} must be a non-negative integer, got ${input[k]}`);
+  }
+  if (!(input.cost_attribution_gap >= 0)) throw new TypeError(`cost_attribution_gap must be ≥ 0, got ${input.cost_attribution_gap}`);
+  if (input.compliant_resources > input.total_resources) throw new TypeError('compliant_resources cannot exceed total_resources');
+}
+
+/** Summary (without id) of an input, validated and normalised the same way by every backend. */
 export function summarise(input: SnapshotInput): Omit<SnapshotSummary, 'id'> {
+  validateSnapshot(input);
   const scope = canonicalScope(input.scope);
   return {
     taken_at: normaliseTime(input.taken_at, 'taken_at'),

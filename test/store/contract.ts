@@ -64,6 +64,16 @@ export function historyStoreContract(t: Test, name: string, harness: BackendHarn
     t.same(listed, [s], 'listed summary equals the returned one');
   });
 
+  t.test(`${name}: impossible figures are refused and nothing is stored`, async (t) => {
+    const store = await harness.open();
+    t.teardown(() => store.close());
+    await t.rejects(store.saveSnapshot(snapshot('2026-11-20T00:00:00Z', SCOPE_A, 1.5)), { name: 'TypeError', message: /compliance_score/ });
+    await t.rejects(store.saveSnapshot(snapshot('2026-11-20T00:00:00Z', SCOPE_A, 0.5, { total_resources: -1 })), { message: /total_resources/ });
+    await t.rejects(store.saveSnapshot(snapshot('2026-11-20T00:00:00Z', SCOPE_A, 0.5, { compliant_resources: 11 })), { message: /cannot exceed/ });
+    await t.rejects(store.saveSnapshot(snapshot('yesterday-ish', SCOPE_A, 0.5)), { message: /taken_at/ });
+    t.same(await store.listSnapshots({ since: '2000-01-01T00:00:00Z' }), []);
+  });
+
   t.test(`${name}: ordering and time window`, async (t) => {
     const store = await harness.open();
     t.teardown(() => store.close());
