@@ -33,6 +33,7 @@ t.test('S3 tag reads through real clients', async (t) => {
     await sim.stop();
   });
   let denyTagging = false;
+  let hideBucketRegion = false;
   const instrumented = new WeakSet<object>();
   const ctx: ListerContext = {
     account_id: MGMT,
@@ -50,7 +51,13 @@ t.test('S3 tag reads through real clients', async (t) => {
             if (denyTagging && context.commandName === 'GetBucketTaggingCommand') {
               throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
             }
-            return next(args);
+            const result = await next(args);
+            // Stand-in for an endpoint that does not report BucketRegion in ListBuckets.
+            if (hideBucketRegion && context.commandName === 'ListBucketsCommand') {
+              const output = (result as { output?: { Buckets?: { BucketRegion?: string }[] } }).output;
+              for (const b of output?.Buckets ?? []) delete b.BucketRegion;
+            }
+            return result;
           },
           { step: 'initialize', name: 'denyTaggingForTest' },
         );
@@ -62,6 +69,11 @@ t.test('S3 tag reads through real clients', async (t) => {
   const ok = await listS3(ctx, cell, signal(), () => undefined);
   t.same(ok.map((b) => [b.id, b.region, b.tags]).sort(), [['never', 'us-east-1', {}], ['tagged', 'eu-west-1', { Team: 'x' }]], 'NoSuchTagSet ⇒ no tags');
   t.equal(stats.snapshot().calls['s3:GetBucketTagging'], 1);
+
+  hideBucketRegion = true;
+  const located = await listS3(ctx, cell, signal(), () => undefined);
+  t.same(located.map((b) => [b.id, b.region]).sort(), [['never', 'us-east-1'], ['tagged', 'eu-west-1']], "GetBucketLocation ('' is us-east-1)");
+  t.equal(stats.snapshot().calls['s3:GetBucketLocation'], 2);
 
   denyTagging = true;
   const err = await listS3(ctx, cell, signal(), () => undefined).then(() => null, (e: unknown) => e);
