@@ -55,7 +55,7 @@ export function parseFixture(value: unknown, source: string): SimFixture {
       .map((e) => `${e.instancePath || '/'}: ${e.message}`);
     throw new Error(`${source} is not a valid simulator fixture: ${problems.join('; ')}`);
   }
-  const fixture = value as SimFixture;
+  const fixture: SimFixture = value;
   if (!fixture.accounts.some((a) => a.id === fixture.organization.management_account_id)) {
     throw new Error(`${source}: organization.management_account_id must be one of the accounts`);
   }

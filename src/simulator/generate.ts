@@ -28,11 +28,11 @@ export interface GenerateOptions {
 }
 
 const ROOT = 'r-gen0';
-const OUS = [
-  { id: 'ou-gen0-prod0001', name: 'Production', env: 'production' as Environment },
-  { id: 'ou-gen0-stag0001', name: 'Staging', env: 'staging' as Environment },
-  { id: 'ou-gen0-devl0001', name: 'Development', env: 'development' as Environment },
-  { id: 'ou-gen0-sbox0001', name: 'Sandbox', env: 'test' as Environment },
+const OUS: readonly { id: string; name: string; env: Environment }[] = [
+  { id: 'ou-gen0-prod0001', name: 'Production', env: 'production' },
+  { id: 'ou-gen0-stag0001', name: 'Staging', env: 'staging' },
+  { id: 'ou-gen0-devl0001', name: 'Development', env: 'development' },
+  { id: 'ou-gen0-sbox0001', name: 'Sandbox', env: 'test' },
 ];
 
 /** 12-digit account id of the i-th account (0 = management). */
