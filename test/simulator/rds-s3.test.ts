@@ -66,6 +66,9 @@ t.test('RDS DescribeDBInstances pages with Marker and carries TagList', async (t
     $metadata: { httpStatusCode: 404 },
   });
   await t.rejects(rds.send(new DescribeDBInstancesCommand({ MaxRecords: 101 })), { name: 'InvalidParameterValue' });
+  await t.rejects(rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'engine', Values: ['mysql'] }] })), {
+    name: 'InvalidParameterCombination',
+  });
   const clusters = await rds.send(new DescribeDBClustersCommand({}));
   t.equal(clusters.DBClusters?.length, 1);
   t.same(clusters.DBClusters?.[0]?.TagList, []);

@@ -96,6 +96,10 @@ function describeDBClusters(ctx: CallContext, params: URLSearchParams): WireResp
 }
 
 export function handleRds(ctx: CallContext, action: string, params: URLSearchParams): WireResponse {
+  // Filters would change the answer; refuse them rather than silently return unfiltered results.
+  if ([...params.keys()].some((k) => k.startsWith('Filters.'))) {
+    throw new SimError('InvalidParameterCombination', `The simulator does not support Filters on ${action}; list without them.`);
+  }
   switch (action) {
     case 'DescribeDBInstances':
       return describeDBInstances(ctx, params);
