@@ -172,3 +172,14 @@ t.test('describeConfig lists every variable with its default; the table renders 
   t.equal(table.length, vars.length + 2);
   t.ok(table.includes('| `MAX_CONCURRENT_ACCOUNTS` | `5` | Accounts scanned in parallel. Allowed: an integer from 1 to 20. |'));
 });
+
+t.test('startupRefusal: non-loopback HOST needs keys unless AUTH_MODE=none', async (t) => {
+  const { startupRefusal } = await import('../../src/config/index.js');
+  t.equal(startupRefusal(loadConfig({})), null);
+  t.equal(
+    startupRefusal(loadConfig({ HOST: '0.0.0.0' })),
+    'HOST=0.0.0.0 is reachable from other machines but no API keys are configured: set API_KEYS or API_KEYS_FILE, or AUTH_MODE=none to run without authentication (not recommended).',
+  );
+  t.equal(startupRefusal(loadConfig({ HOST: '0.0.0.0', AUTH_MODE: 'none' })), null);
+  t.equal(startupRefusal(loadConfig({ HOST: '0.0.0.0', API_KEYS: 'ops:aaaaaaaaaaaaaaaaaaaa' })), null);
+});
