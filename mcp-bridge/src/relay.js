@@ -17,7 +17,7 @@ import { describeFailure, describeLostConnection, describeTimeout, errorText, ht
 /** @typedef {import('./config.js').BridgeConfig} BridgeConfig */
 /** @typedef {import('./logger.js').Logger} Logger */
 /** @typedef {Transport & { setProtocolVersion?: (version: string) => void }} Remote */
-/** @typedef {{ remote: Remote, generation: number }} Connection */
+/** @typedef {{ remote: Remote, generation: number, initializedSent: boolean }} Connection */
 
 /** @param {unknown} v @returns {v is Record<string, unknown>} */
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -192,6 +192,8 @@ export class Bridge {
 
   /** @param {Connection} conn @param {JSONRPCMessage} message @param {RequestId | undefined} requestId */
   async sendOn(conn, message, requestId) {
+    // The bridge's own re-initialize already told this session that the client is initialized.
+    if (conn.initializedSent && 'method' in message && message.method === 'notifications/initialized') return;
     if (requestId !== undefined) {
       const p = this.pending.get(requestId);
       if (p === undefined) return; // already timed out or cancelled
@@ -222,7 +224,7 @@ export class Bridge {
       onStreamEnd: (ids) => setTimeout(() => this.streamEnded(generation, ids), 50).unref(),
     });
     /** @type {Connection} */
-    const conn = { remote, generation };
+    const conn = { remote, generation, initializedSent: false };
     remote.onmessage = (m) => this.fromServer(conn, m);
     remote.onerror = (e) => this.remoteError(conn, e);
     this.log.info(`connecting (${this.kind}) to ${safeUrl(this.url)}`);
@@ -255,7 +257,10 @@ export class Bridge {
         throw new Error(`the server refused to re-initialize: ${String(answer['error']['message'])}`);
       }
       this.applyProtocolVersion(conn, answer['result']);
-      if (this.clientInitialized) await conn.remote.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      if (this.clientInitialized) {
+        await conn.remote.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+        conn.initializedSent = true;
+      }
       this.log.info('session re-initialized');
     } finally {
       this.internal.delete(id);
