@@ -15,7 +15,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { LRUCache } from 'lru-cache';
 import type { AwsConfig } from '../config/types.js';
 import type { SharedHttp } from './http.js';
-import { addCallCounter, type MiddlewareStackLike, type StatsRecorder } from './stats.js';
+import { addCallCounter, type StatsRecorder } from './stats.js';
 
 export interface ClientMap {
   ec2: EC2Client;
@@ -90,10 +90,20 @@ export class ClientPool {
     } as const;
     let client: AnyClient;
     switch (kind) {
-      case 'ec2': client = new EC2Client(common); break;
-      case 'rds': client = new RDSClient(common); break;
-      case 's3':
-        client = new S3Client({
+      case 'ec2': {
+        const c = new EC2Client(common);
+        addCallCounter(c.middlewareStack, kind, stats);
+        client = c;
+        break;
+      }
+      case 'rds': {
+        const c = new RDSClient(common);
+        addCallCounter(c.middlewareStack, kind, stats);
+        client = c;
+        break;
+      }
+      case 's3': {
+        const c = new S3Client({
           ...common,
           forcePathStyle: aws.endpoint_url !== null,
           // One client per bucket region: never follow cross-region redirects.
@@ -101,14 +111,37 @@ export class ClientPool {
           requestChecksumCalculation: 'WHEN_REQUIRED',
           responseChecksumValidation: 'WHEN_REQUIRED',
         });
+        addCallCounter(c.middlewareStack, kind, stats);
+        client = c;
         break;
-      case 'tagging': client = new ResourceGroupsTaggingAPIClient(common); break;
-      case 'ce': client = new CostExplorerClient(common); break;
-      case 'organizations': client = new OrganizationsClient(common); break;
-      case 'sts': client = new STSClient(common); break;
-      default: throw new Error(`unknown AWS service ${String(kind)}`);
+      }
+      case 'tagging': {
+        const c = new ResourceGroupsTaggingAPIClient(common);
+        addCallCounter(c.middlewareStack, kind, stats);
+        client = c;
+        break;
+      }
+      case 'ce': {
+        const c = new CostExplorerClient(common);
+        addCallCounter(c.middlewareStack, kind, stats);
+        client = c;
+        break;
+      }
+      case 'organizations': {
+        const c = new OrganizationsClient(common);
+        addCallCounter(c.middlewareStack, kind, stats);
+        client = c;
+        break;
+      }
+      case 'sts': {
+        const c = new STSClient(common);
+        addCallCounter(c.middlewareStack, kind, stats);
+        client = c;
+        break;
+      }
+      default:
+        throw new Error(`unknown AWS service ${String(kind)}`);
     }
-    addCallCounter(client.middlewareStack as unknown as MiddlewareStackLike, kind, stats);
     return client as ClientMap[K];
   }
 }

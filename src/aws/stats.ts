@@ -3,6 +3,7 @@
  * SDK's retry loop (deserialize step), so every attempt that reaches the wire is counted,
  * retries included, and each throttling answer is counted as it arrives.
  */
+import type { DeserializeHandler, DeserializeHandlerArguments, HandlerExecutionContext, MiddlewareStack } from '@smithy/types';
 import type { GatewayStats } from './gateway.js';
 import { isThrottlingError, tagOperation } from './errors.js';
 
@@ -42,18 +43,10 @@ function bump(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
 
-/** Minimal structural view of an SDK client's middleware stack (every v3 client has one). */
-export interface MiddlewareStackLike {
-  add(
-    middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
-    options: { step: 'deserialize'; name: string; priority: 'high' },
-  ): void;
-}
-
-/** `service` is the IAM-style prefix (ec2, rds, s3, tagging, ce, organizations, sts). */
-export function addCallCounter(stack: MiddlewareStackLike, service: string, stats: StatsRecorder): void {
+/** `service` is the prefix used in stats keys (ec2, rds, s3, tagging, ce, organizations, sts). */
+export function addCallCounter<I extends object, O extends object>(stack: MiddlewareStack<I, O>, service: string, stats: StatsRecorder): void {
   stack.add(
-    (next, context) => async (args) => {
+    (next: DeserializeHandler<I, O>, context: HandlerExecutionContext) => async (args: DeserializeHandlerArguments<I>) => {
       const operation = `${service}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`;
       stats.recordCall(operation);
       try {
