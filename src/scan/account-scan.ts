@@ -174,6 +174,8 @@ export async function scanAccount(ctx: AccountScanContext, account: AccountInfo,
   } finally {
     clearTimeout(timer);
     ctx.requestSignal.removeEventListener('abort', onRequestAbort);
+    // Normally nothing is left in flight here; after an unexpected error this stops stragglers.
+    if (!signal.aborted) controller.abort(new Error(`scan of account ${id} ended`));
   }
 }
 
@@ -215,4 +217,20 @@ function summarizeFailures(failed: readonly CellResult[]): Failure | null {
   const main = failed.find((c) => c.error?.code === top)?.error ?? first;
   const breakdown = byCode.map(([code, n]) => `${code} ×${n}`).join(', ');
   return { code: top, message: `${failed.length} cell(s) failed (${breakdown}): ${main.message}`, role_arn: failed.find((c) => c.error?.role_arn != null)?.error?.role_arn ?? null };
+}
+
+/**
+ * Outcome for an account whose scan broke unexpectedly (a bug, not AWS): every cell it was asked
+ * for is reported failed with code `Internal`, so data_quality stays exact and other accounts
+ * are unaffected.
+ */
+export function internalFailure(ctx: Pick<AccountScanContext, 'regions' | 'resource_types' | 'config'>, account: AccountInfo): AccountScanResult {
+  const error = { code: 'Internal', message: 'Unexpected internal error while reading this account; the server log has the details', role_arn: null };
+  const cells = planCells(account.account_id, fallbackRegions(ctx.regions, ctx.config.aws.allowed_regions), ctx.resource_types).map((cell) => ({ cell, records: [], stored_at: null, source: null, error }));
+  return {
+    outcome: { account_id: account.account_id, account_name: account.name, account_alias: account.alias, status: 'failed', error, duration_ms: 0, resource_count: 0 },
+    cells,
+    regions: [],
+    notes: [],
+  };
 }

@@ -9,7 +9,7 @@ import type { AccountInfo, CellFailure, DataQuality, ResourceRecord } from '../c
 import type { AppConfig } from '../config/types.js';
 import type { ResultCache } from '../cache/types.js';
 import { inventoryPrefix, regionsKey, regionsPrefix } from '../cache/keys.js';
-import { scanAccount, type AccountScanContext, type AccountScanResult } from './account-scan.js';
+import { internalFailure, scanAccount, type AccountScanContext, type AccountScanResult } from './account-scan.js';
 import { abortable, createSemaphore } from './concurrency.js';
 import type { AssumeRoleRecorder, ServiceLogger } from './deps.js';
 import { accountLabel, coverageNotes, splitTypes, uniqueSorted, validateRequestedRegions } from './plan.js';
@@ -121,10 +121,16 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
       throw new CancelledError();
     }
     const results: AccountScanResult[] = [];
-    for (const s of settled) {
-      if (s.status === 'rejected') throw s.reason;
-      results.push(s.value);
-    }
+    settled.forEach((s, i) => {
+      const account = scoped.scan[i];
+      if (s.status === 'fulfilled') results.push(s.value);
+      else if (s.reason instanceof UserError || account === undefined) throw s.reason;
+      else {
+        // One account's unexpected failure never fails the others.
+        logger.error({ err: s.reason, account_id: account.account_id }, 'account scan failed unexpectedly');
+        results.push(internalFailure(ctx, account));
+      }
+    });
 
     const inventory = assemble(multi, types, regions, results, scoped.skipped, startedMs);
     logger.info(

@@ -169,3 +169,30 @@ t.test('an already-aborted signal rejects before any AWS call', async (t) => {
   await t.rejects(h.inventory.collect(req([A], { signal: controller.signal })), CancelledError);
   t.same(h.gateway.ensureCalls, []);
 });
+
+t.test('an unexpected error in one account is reported as Internal; the others finish', async (t) => {
+  const h = harness({ local: LOCAL, accounts: { [LOCAL]: account(LOCAL), [A]: account(A), [B]: account(B) } });
+  const original = h.gateway.ensureAccount.bind(h.gateway);
+  h.gateway.ensureAccount = async (id: string, signal: AbortSignal) => {
+    if (id === B) throw new TypeError('bug in a lower layer');
+    return original(id, signal);
+  };
+  const inv = await h.inventory.collect(req([A, B], { regions: ['us-east-1'] }));
+  t.same(inv.accounts.map((a) => [a.account_id, a.status, a.error?.code ?? null]), [[A, 'succeeded', null], [B, 'failed', 'Internal']]);
+  t.same(inv.data_quality.failed.map((f) => [f.account_id, f.region, f.resource_type, f.error_code]), [[B, 'us-east-1', 'ec2:instance', 'Internal'], [B, 'global', 's3:bucket', 'Internal']]);
+  t.equal(inv.accounts[1]?.error?.message.includes('bug in a lower layer'), false, 'internal detail stays in the log');
+  t.equal(h.lines.some((l) => l.level === 'error'), true);
+});
+
+t.test('an account whose scan itself breaks is failed as Internal, without failing the call', async (t) => {
+  const h = harness({ local: LOCAL, accounts: { [LOCAL]: account(LOCAL), [A]: account(A), [B]: account(B) } });
+  const progress = (u: ProgressUpdate): void => {
+    if (u.message?.startsWith(B) === true) throw new Error('reporter broke');
+  };
+  const inv = await h.inventory.collect(req([A, B], { regions: ['us-east-1'], progress }));
+  t.same(inv.accounts.map((a) => [a.account_id, a.status, a.error?.code ?? null]), [[A, 'succeeded', null], [B, 'failed', 'Internal']]);
+  t.equal(inv.data_quality.cells_requested, 4);
+  t.equal(inv.data_quality.failed.length, 2);
+  t.equal(inv.resources.some((r) => r.account_id === B), false);
+  t.equal(h.lines.some((l) => l.msg === 'account scan failed unexpectedly'), true);
+});
