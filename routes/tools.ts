@@ -1,7 +1,7 @@
 /**
  * REST access to the tools: `GET /tools`, `POST /tools/:name` (body = the arguments, answer =
  * the structured result) and the old bridge's `GET /mcp/tools` + `POST /mcp/tools/call`.
- * A JSON document sent as application/x-www-form-urlencoded (plain `curl -d '{…}'`) is accepted.
+ * A JSON document sent as application/x-www-form-urlencoded (plain `curl -d '{…}'`) or text/plain is accepted.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CancelledError, UserError } from '../src/core/errors.js';
@@ -50,7 +50,8 @@ const toolRoutes: FastifyPluginAsync = async (app) => {
       done(err as Error, undefined);
     }
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser(['application/x-www-form-urlencoded', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, parseFormBody(String(body)));
     } catch (err) {

@@ -35,6 +35,15 @@ t.test('the deployment guide curl (urlencoded JSON with "accounts") works', asyn
   t.same(res.json(), { received: { account_ids: ['123456789012', '234567890123'], limit: 50 }, principal: 'anonymous' });
 });
 
+t.test('JSON sent as text/plain and plain form fields are accepted', async (t) => {
+  const app = await transportApp();
+  t.teardown(() => app.close());
+  const text = await app.inject({ method: 'POST', url: '/tools/echo_scope', headers: { 'content-type': 'text/plain' }, payload: '{"mode": "full"}' });
+  t.same(text.json(), { received: { mode: 'full', limit: 50 }, principal: 'anonymous' });
+  const form = await app.inject({ method: 'POST', url: '/tools/echo_scope', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'regions=us-east-1&regions=eu-west-1&limit=5' });
+  t.same(form.json(), { received: { regions: ['us-east-1', 'eu-west-1'], limit: 5 }, principal: 'anonymous' });
+});
+
 t.test('empty bodies mean no arguments, for JSON and urlencoded', async (t) => {
   const app = await transportApp();
   t.teardown(() => app.close());
