@@ -317,7 +317,8 @@ export class Bridge {
     if (this.closed) return;
     if (err instanceof SseError && this.kind === 'sse' && this.conn?.generation === conn.generation) {
       // The HTTP+SSE stream carries every answer: when it breaks, the session is gone.
-      this.log.warn(`SSE stream to the server lost: ${errorText(err)}`);
+      const detail = err.message === 'SSE error: undefined' ? 'the server closed it' : errorText(err);
+      this.log.warn(`SSE stream to the server lost: ${detail}`);
       this.drop(conn.generation);
       for (const [id, p] of this.pending.entries()) {
         if (p.generation === conn.generation) this.answerError(id, describeLostConnection());
