@@ -162,3 +162,16 @@ t.test('with API keys: MCP needs the Bearer key and the principal is the key id'
   const result = await client.callTool({ name: 'echo_scope', arguments: {} });
   t.same(result.structuredContent, { received: { limit: 50 }, principal: 'claude' });
 });
+
+t.test("a session cannot be used with another principal's key", async (t) => {
+  const other = 'other-key-0123456789abcdef';
+  const { url } = await listening(t, { auth: { mode: 'api_key', api_keys: [{ id: 'a', key: API_KEY }, { id: 'b', key: other }] } });
+  const { transport } = await connect(t, url, { authorization: `Bearer ${API_KEY}` });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { ...jsonHeaders, authorization: `Bearer ${other}`, 'mcp-session-id': transport.sessionId ?? '' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+  });
+  t.equal(res.status, 404);
+  await res.body?.cancel();
+});

@@ -183,3 +183,11 @@ t.test('auth: 401 with WWW-Authenticate when keys are configured; key accepted; 
   const mcp = await app.inject({ method: 'POST', url: '/mcp', payload: {} });
   t.equal(mcp.statusCode, 401);
 });
+
+t.test('/ready is 503 while no policy is loaded', async (t) => {
+  const app = await transportApp();
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'GET', url: '/ready' });
+  t.equal(res.statusCode, 503);
+  t.same(res.json(), { ready: false, reason: 'policy not loaded' });
+});
