@@ -69,6 +69,14 @@ function service<T>(app: FastifyInstance, name: string, plugin: string): T {
   return app.getDecorator<T>(name);
 }
 
+const SERVICES: [string, string][] = [
+  ['inventory', 'scan'],
+  ['costs', 'scan'],
+  ['accounts', 'scan'],
+  ['policyStore', 'policy'],
+  ['history', 'history'],
+];
+
 /** The default context: services from the 'scan', 'policy' and 'history' plugins. */
 export function appContextFactory(app: FastifyInstance): ContextFactory {
   return (base) => ({
@@ -133,6 +141,12 @@ const toolsPlugin: FastifyPluginAsync<ToolsPluginOptions> = async (app, opts) =>
   const shutdown = new AbortController();
   const runner = createToolRunner(opts.tools, opts.contextFactory ?? appContextFactory(app), opts.now ?? (() => new Date()), shutdown.signal);
   app.decorate('toolRunner', runner);
+  if (opts.contextFactory === undefined) {
+    // Fail at start-up, not on the first call, when a service plugin is missing.
+    app.addHook('onReady', async () => {
+      for (const [name, plugin] of SERVICES) service<unknown>(app, name, plugin);
+    });
+  }
   app.addHook('preClose', async () => {
     shutdown.abort(new CancelledError('The server is shutting down'));
   });
