@@ -42,6 +42,10 @@ export interface CellFailure extends CellRef {
   error_code: string;
   /** Safe, human-readable message (no credentials, no raw foreign ARNs). */
   message: string;
+  /** How many cells this entry stands for when several failed identically (absent = 1).
+   * An account whose every cell failed with one error is one entry with region and
+   * resource_type `*`, so a broken role does not fill the answer with copies. */
+  cells?: number;
 }
 
 export interface DataQuality {

@@ -23,7 +23,7 @@ export function groupFailures(failed: readonly CellFailure[]): FailureGroup[] {
       g = { account_id: f.account_id, error_code: f.error_code, message: f.message, cell_count: 0, regions: [], resource_types: [] };
       groups.set(key, g);
     }
-    g.cell_count += 1;
+    g.cell_count += f.cells ?? 1;
     if (!g.regions.includes(f.region)) g.regions.push(f.region);
     if (!g.resource_types.includes(f.resource_type)) g.resource_types.push(f.resource_type);
   }

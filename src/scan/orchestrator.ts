@@ -182,7 +182,7 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
       status: failed.length === 0 ? 'complete' : 'partial',
       cells_requested: requested,
       cells_complete: complete,
-      failed,
+      failed: collapseWholeAccountFailures(failed, results),
       coverage_notes: [...coverageNotes({ resource_types: types, regions_filtered: regions !== null, skipped }), ...notes],
     };
     const outcomes: AccountScanOutcome[] = results.map((r) => r.outcome);
@@ -211,4 +211,27 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
       logger.info({ account_id: accountId ?? 'all', entries: removed }, 'inventory cache invalidated');
     },
   };
+}
+
+/**
+ * When every cell of an account failed with the same error (a broken role, a timeout before any
+ * cell finished), report one entry for the account instead of one copy per cell. Partial
+ * failures stay listed cell by cell: that is the exact list of what is missing.
+ */
+export function collapseWholeAccountFailures(failed: CellFailure[], results: readonly AccountScanResult[]): CellFailure[] {
+  const whole = new Map<string, CellFailure>();
+  for (const r of results) {
+    const first = r.cells[0]?.error;
+    if (r.cells.length < 2 || first == null) continue;
+    if (!r.cells.every((c) => c.error !== null && c.error.code === first.code && c.error.message === first.message)) continue;
+    whole.set(r.outcome.account_id, { account_id: r.outcome.account_id, region: '*', resource_type: '*', error_code: first.code, message: first.message, cells: r.cells.length });
+  }
+  if (whole.size === 0) return failed;
+  const out: CellFailure[] = [];
+  for (const f of failed) {
+    const w = whole.get(f.account_id);
+    if (w === undefined) out.push(f);
+    else if (!out.includes(w)) out.push(w);
+  }
+  return out;
 }

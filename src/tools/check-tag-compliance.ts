@@ -122,7 +122,7 @@ export const checkTagCompliance = defineTool({
     }
     const s = run.summary;
     const noteParts = [pageNote(page, 'violations')];
-    if (run.data_quality.status === 'partial') noteParts.push(`Data is partial: ${run.data_quality.failed.length} account × region × type cell(s) could not be read (see data_quality.failed); totals are lower bounds.`);
+    if (run.data_quality.status === 'partial') noteParts.push(`Data is partial: ${run.data_quality.cells_requested - run.data_quality.cells_complete} account × region × type cell(s) could not be read (see data_quality.failed); totals are lower bounds.`);
     const out: CheckTagComplianceOutput = {
       compliance_score: s.compliance_score,
       total_resources: s.total_resources,

@@ -93,7 +93,7 @@ export const generateComplianceReport = defineTool({
     );
     if (model.top_cost_gaps.omitted > 0) notes.push(`${model.top_cost_gaps.omitted} more non-compliant resources are not listed in the cost table.`);
     if (run.data_quality.status === 'partial') {
-      notes.push(`Data is partial: ${run.data_quality.failed.length} account × region × type cell(s) could not be read (see data_quality.failed); figures are lower bounds.`);
+      notes.push(`Data is partial: ${run.data_quality.cells_requested - run.data_quality.cells_complete} account × region × type cell(s) could not be read (see data_quality.failed); figures are lower bounds.`);
     }
     return {
       format,

@@ -213,7 +213,7 @@ export const validateResourceTags = defineTool({
         const record = findRecord(inv, t, ids);
         const where = { resource_type: t.type, account_id: record?.account_id ?? (t.parsed.account_id || null), region: record?.region ?? (t.parsed.region || null) };
         if (record === undefined) {
-          const failures = inv.data_quality.failed.filter((f) => f.resource_type === t.type && ids.includes(f.account_id) && (g.region === null || f.region === g.region || f.region === 'global'));
+          const failures = inv.data_quality.failed.filter((f) => (f.resource_type === t.type || f.resource_type === '*') && ids.includes(f.account_id) && (g.region === null || f.region === g.region || f.region === 'global' || f.region === '*'));
           const failedAccounts = inv.accounts.filter((a) => ids.includes(a.account_id) && a.status === 'failed');
           if (failures.length > 0 || failedAccounts.length > 0) {
             const why = failures[0] !== undefined ? `${failures[0].error_code}: ${failures[0].message}` : `${failedAccounts[0]?.error?.code ?? 'Unknown'}: ${failedAccounts[0]?.error?.message ?? 'account could not be read'}`;

@@ -59,11 +59,9 @@ t.test('a failed account does not fail the others; data_quality lists exactly it
   t.equal(inv.resources.length, 6, 'A and C: 2 instances in us-east-1 + 1 bucket each');
   t.equal(inv.data_quality.status, 'partial');
   t.same(
-    inv.data_quality.failed.map((f) => [f.account_id, f.region, f.resource_type, f.error_code]),
-    [
-      [B, 'us-east-1', 'ec2:instance', 'AssumeRoleFailed'],
-      [B, 'global', 's3:bucket', 'AssumeRoleFailed'],
-    ],
+    inv.data_quality.failed.map((f) => [f.account_id, f.region, f.resource_type, f.error_code, f.cells]),
+    [[B, '*', '*', 'AssumeRoleFailed', 2]],
+    'a wholly failed account is one entry standing for its 2 cells',
   );
   t.equal(inv.data_quality.cells_requested, 6);
   t.equal(inv.data_quality.cells_complete, 4);
@@ -118,7 +116,8 @@ t.test('the account time limit aborts the hanging account; the others finish', a
   t.equal(h.gateway.inFlight.get(B), 0, 'nothing of B is left in flight');
   t.same(inv.accounts.filter((x) => x.status === 'succeeded').map((x) => x.account_id), [A, C]);
   t.equal(inv.resources.length, 10);
-  t.same(inv.data_quality.failed.map((f) => [f.account_id, f.region, f.resource_type, f.error_code]), [[B, '*', 'ec2:instance', 'Timeout'], [B, 'global', 's3:bucket', 'Timeout']]);
+  t.same(inv.data_quality.failed.map((f) => [f.account_id, f.region, f.resource_type, f.error_code]), [[B, '*', '*', 'Timeout']]);
+  t.equal(inv.data_quality.failed[0]?.cells, 2);
 });
 
 t.test('at the time limit, finished cells are kept and unfinished ones are Timeout', async (t) => {
@@ -179,7 +178,9 @@ t.test('an unexpected error in one account is reported as Internal; the others f
   };
   const inv = await h.inventory.collect(req([A, B], { regions: ['us-east-1'] }));
   t.same(inv.accounts.map((a) => [a.account_id, a.status, a.error?.code ?? null]), [[A, 'succeeded', null], [B, 'failed', 'Internal']]);
-  t.same(inv.data_quality.failed.map((f) => [f.account_id, f.region, f.resource_type, f.error_code]), [[B, 'us-east-1', 'ec2:instance', 'Internal'], [B, 'global', 's3:bucket', 'Internal']]);
+  t.same(inv.data_quality.failed.map((f) => [f.account_id, f.region, f.resource_type, f.error_code]), [[B, '*', '*', 'Internal']]);
+  t.equal(inv.data_quality.failed[0]?.cells, 2);
+  t.equal(inv.data_quality.cells_requested - inv.data_quality.cells_complete, 2);
   t.equal(inv.accounts[1]?.error?.message.includes('bug in a lower layer'), false, 'internal detail stays in the log');
   t.equal(h.lines.some((l) => l.level === 'error'), true);
 });
@@ -192,7 +193,26 @@ t.test('an account whose scan itself breaks is failed as Internal, without faili
   const inv = await h.inventory.collect(req([A, B], { regions: ['us-east-1'], progress }));
   t.same(inv.accounts.map((a) => [a.account_id, a.status, a.error?.code ?? null]), [[A, 'succeeded', null], [B, 'failed', 'Internal']]);
   t.equal(inv.data_quality.cells_requested, 4);
-  t.equal(inv.data_quality.failed.length, 2);
+  t.same(inv.data_quality.failed.map((f) => [f.account_id, f.region, f.resource_type, f.error_code, f.cells]), [[B, '*', '*', 'Internal', 2]]);
   t.equal(inv.resources.some((r) => r.account_id === B), false);
   t.equal(h.lines.some((l) => l.msg === 'account scan failed unexpectedly'), true);
+});
+
+t.test('partial failures stay listed cell by cell; only wholly failed accounts collapse', async (t) => {
+  const { collapseWholeAccountFailures } = await import('../../src/scan/orchestrator.js');
+  const cell = (account_id: string, region: string, resource_type: string) => ({ account_id, region, resource_type });
+  const err = (code: string) => ({ code, message: `${code} happened`, role_arn: null });
+  const failed = [
+    { ...cell(A, 'us-east-1', 'ec2:instance'), error_code: 'Throttling', message: 'Throttling happened' },
+    { ...cell(B, 'us-east-1', 'ec2:instance'), error_code: 'Timeout', message: 'Timeout happened' },
+    { ...cell(B, 'global', 's3:bucket'), error_code: 'Timeout', message: 'Timeout happened' },
+  ];
+  const results = [
+    { outcome: { account_id: A }, cells: [{ cell: cell(A, 'us-east-1', 'ec2:instance'), error: err('Throttling') }, { cell: cell(A, 'global', 's3:bucket'), error: null }] },
+    { outcome: { account_id: B }, cells: [{ cell: cell(B, 'us-east-1', 'ec2:instance'), error: err('Timeout') }, { cell: cell(B, 'global', 's3:bucket'), error: err('Timeout') }] },
+  ] as unknown as Parameters<typeof collapseWholeAccountFailures>[1];
+  t.same(collapseWholeAccountFailures(failed, results), [
+    failed[0],
+    { account_id: B, region: '*', resource_type: '*', error_code: 'Timeout', message: 'Timeout happened', cells: 2 },
+  ]);
 });

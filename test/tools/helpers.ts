@@ -15,6 +15,7 @@ import type { CompiledPolicy, PolicyStore, TaggingPolicyDocument } from '../../s
 import type { AccountDirectory, AccountScanOutcome, CostLine, CostReport, CostService, Inventory, InventoryRequest, InventoryService } from '../../src/scan/types.js';
 import type { HistoryQuery, HistoryStore, SnapshotInput, SnapshotResourceState, SnapshotSummary } from '../../src/store/types.js';
 import type { ToolContext } from '../../src/tools/types.js';
+import { vectorsPath } from '../policy/helpers.js';
 
 export const A = '111111111111';
 export const B = '222222222222';
@@ -23,7 +24,7 @@ export const D = '444444444444';
 export const NOW = new Date('2026-11-22T12:00:00.000Z');
 export const SCANNED_AT = '2026-11-22T11:55:00.000Z';
 
-const vectors = JSON.parse(readFileSync(new URL('../../../shared/vectors/policy-semantics.json', import.meta.url), 'utf8')) as {
+const vectors = JSON.parse(readFileSync(vectorsPath(), 'utf8')) as {
   policies: Record<string, TaggingPolicyDocument>;
 };
 

@@ -101,6 +101,7 @@ export const CellFailureSchema = Type.Object(
     resource_type: Type.String(),
     error_code: Type.String(),
     message: Type.String(),
+    cells: Type.Optional(Type.Integer({ minimum: 1, description: 'How many cells this entry stands for (absent = 1).' })),
   },
   { additionalProperties: false },
 );
