@@ -1,5 +1,4 @@
 /** Shared fixtures for the AWS gateway tests: hand-built simulator organizations and configs. */
-import nock from 'nock';
 import pino from 'pino';
 import type { AwsConfig, MultiAccountConfig } from '../../src/config/types.js';
 import { createAwsGateway, type CreateAwsGatewayOptions } from '../../src/aws/create-gateway.js';
@@ -109,23 +108,4 @@ export async function harness(
 
 export const signal = (): AbortSignal => new AbortController().signal;
 
-/**
- * Only loopback connections: nothing here can reach real AWS. nock 15 calls
- * Promise.withResolvers, which Node 20 lacks, so provide it first.
- */
-export function isolateNetwork(): void {
-  const P = Promise as unknown as { withResolvers?: unknown };
-  if (typeof P.withResolvers !== 'function') {
-    P.withResolvers = function withResolvers<T>() {
-      let resolve: (value: T | PromiseLike<T>) => void = () => undefined;
-      let reject: (reason?: unknown) => void = () => undefined;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    };
-  }
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-}
+export { isolateNetwork } from '../helpers/network.js';

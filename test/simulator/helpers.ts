@@ -1,30 +1,10 @@
 /** Shared test helpers: a small hand-written fixture and a simulator started per test. */
 import type { Test } from 'tap';
-import nock from 'nock';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { startSimulator } from '../../src/simulator/server.js';
 import type { SimFixture, SimResource, Simulator, SimulatorOptions } from '../../src/simulator/types.js';
 
-/**
- * nock 15 (through @mswjs/interceptors) calls Promise.withResolvers, which Node 20 lacks: provide it,
- * then allow only loopback connections so nothing can reach real AWS.
- */
-export function isolateNetwork(): void {
-  const P = Promise as unknown as { withResolvers?: unknown };
-  if (typeof P.withResolvers !== 'function') {
-    P.withResolvers = function withResolvers<T>() {
-      let resolve: (value: T | PromiseLike<T>) => void = () => undefined;
-      let reject: (reason?: unknown) => void = () => undefined;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    };
-  }
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-}
+export { isolateNetwork } from '../helpers/network.js';
 
 export const MGMT = '111111111111';
 export const PROD = '222222222222';
