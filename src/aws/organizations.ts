@@ -1,11 +1,13 @@
 /**
- * Organization accounts, with the base credentials: ListAccounts (every page), or, below given
- * OUs, ListAccountsForParent + ListOrganizationalUnitsForParent recursively (records the OU).
+ * Organization accounts, with the base credentials: the tree is walked from the roots (or from
+ * the given OUs) with ListAccountsForParent + ListOrganizationalUnitsForParent, every page, so each
+ * account comes with its OU (every account of an organization has exactly one parent, so the
+ * walk from the roots finds all of them).
  */
 import {
-  ListAccountsCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
   type Account,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
@@ -45,15 +47,6 @@ export async function listOrganizationAccounts(
     const info = toInfo(a, ou, localId);
     if (info !== null && !found.has(info.account_id)) found.set(info.account_id, info);
   };
-  if (ouIds === undefined || ouIds.length === 0) {
-    await drainPages(
-      (NextToken) => org.send(new ListAccountsCommand({ ...(NextToken ? { NextToken } : {}) }), { abortSignal: signal }),
-      (p) => p.NextToken,
-      (p) => { for (const a of p.Accounts ?? []) add(a, null); },
-      { ...WHERE, operation: 'organizations:ListAccounts' },
-    );
-    return [...found.values()];
-  }
   const visited = new Set<string>();
   const walk = async (parentId: string): Promise<void> => {
     if (visited.has(parentId)) return;
@@ -73,6 +66,17 @@ export async function listOrganizationAccounts(
     );
     for (const child of children) await walk(child);
   };
-  for (const ou of ouIds) await walk(ou);
+  if (ouIds !== undefined && ouIds.length > 0) {
+    for (const ou of ouIds) await walk(ou);
+    return [...found.values()];
+  }
+  const roots: string[] = [];
+  await drainPages(
+    (NextToken) => org.send(new ListRootsCommand({ ...(NextToken ? { NextToken } : {}) }), { abortSignal: signal }),
+    (p) => p.NextToken,
+    (p) => { for (const r of p.Roots ?? []) if (r.Id) roots.push(r.Id); },
+    { ...WHERE, operation: 'organizations:ListRoots' },
+  );
+  for (const root of roots) await walk(root);
   return [...found.values()];
 }

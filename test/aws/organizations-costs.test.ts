@@ -39,13 +39,15 @@ t.test('organization accounts: every page, and recursively below OUs', async (t)
   t.same(
     all.map((a) => [a.account_id, a.status, a.is_local, a.ou]).sort(),
     [
-      [MGMT, 'ACTIVE', true, null],
-      [MEMBER_A, 'ACTIVE', false, null],
-      [MEMBER_B, 'SUSPENDED', false, null],
-      [MEMBER_C, 'ACTIVE', false, null],
+      [MGMT, 'ACTIVE', true, 'r-root'],
+      [MEMBER_A, 'ACTIVE', false, 'ou-a'],
+      [MEMBER_B, 'SUSPENDED', false, 'ou-a-child'],
+      [MEMBER_C, 'ACTIVE', false, 'ou-b'],
     ],
+    'the walk from the root finds every account with its parent',
   );
-  t.equal(h.sim.stats().calls['organizations:ListAccounts'], 4, 'one account per page, four pages');
+  t.equal(h.sim.stats().calls['organizations:ListRoots'], 1);
+  t.equal(h.sim.stats().calls['organizations:ListOrganizationalUnitsForParent'], 5, 'one OU per page: r-root 2 pages (ou-a, ou-b), ou-a 1 (ou-a-child), ou-a-child 1 and ou-b 1 (empty)');
   t.equal(all.find((a) => a.account_id === MEMBER_A)?.name, `acct-${MEMBER_A}`);
 
   const underA = await h.gateway.listOrganizationAccounts(signal(), ['ou-a']);
@@ -88,6 +90,6 @@ t.test('Organizations refused: AccessDenied naming the action and the server cre
   if (err instanceof AwsAccessError) {
     t.equal(err.code, 'AccessDenied');
     t.equal(err.role_arn, null);
-    t.match(err.message, "Grant organizations:ListAccounts to the server's own credentials");
+    t.match(err.message, "Grant organizations:ListRoots to the server's own credentials");
   }
 });
