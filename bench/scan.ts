@@ -14,6 +14,7 @@ import { DEFAULT_ROLE_NAME, generateOrganization } from '../src/simulator/genera
 import { startSimulator } from '../src/simulator/server.js';
 import type { SimStats, Simulator } from '../src/simulator/types.js';
 import { Flags } from './lib/args.js';
+import { POLICY_PATH } from './lib/paths.js';
 import { bareSdkScan } from './lib/bare-sdk.js';
 import { criticalPath } from './lib/floor.js';
 import { figure, fmt, heading, maxRssBytes, mb, ms, rssSampler, target } from './lib/print.js';
@@ -55,6 +56,7 @@ function readOptions(flags: Flags): Options {
 
 async function startApp(sim: Simulator, o: Options): Promise<FastifyInstance> {
   const config = testConfig({
+    policy_path: POLICY_PATH,
     aws: { region: 'us-east-1', endpoint_url: sim.endpoint, credentials: { ...sim.credentials } },
     multi_account: {
       enabled: true,
@@ -109,7 +111,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     figure('simulated resources', resources);
     figure('MAX_CONCURRENT_ACCOUNTS / CELLS_PER_ACCOUNT', `${o.maxAccounts} / ${o.maxCells}`);
 
-    const scanTypes = o.types ?? [...(await loadPolicyFile(testConfig().policy_path)).applicableTypes].sort();
+    const scanTypes = o.types ?? [...(await loadPolicyFile(POLICY_PATH)).applicableTypes].sort();
     for (let i = 0; i < o.warmup; i++) {
       const warm = await startApp(sim, o);
       await runScan(warm, o.types);
