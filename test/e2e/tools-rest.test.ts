@@ -201,6 +201,14 @@ t.test('get_cost_attribution_gap: total is the Cost Explorer spend of the fixtur
   t.ok(pair.attribution_gap > 0, 'production and staging have non-compliant instances');
 });
 
+t.test('get_cost_attribution_gap over every account: a failed account\'s spend still counts (as unallocated, as the note says)', { todo: 'with account_ids ["all"] the legacy account (AssumeRole refused) is left out of the Cost Explorer query (src/tools/common/costs.ts scannedAccountIds, used by run-compliance.ts), so its spend vanishes from total_spend while the note claims "their spend shows as unallocated"; see report' }, async (t) => {
+  const gap = await ok<{ total_spend: number; unallocated_spend: number; note: string }>(t, 'get_cost_attribution_gap', { account_ids: ['all'], group_by: 'account' });
+  t.match(gap.note, /spend shows as unallocated/);
+  const legacySpend = expectedSpend(fixture, [DEMO_ACCOUNTS.legacy], demo.policy.applicableTypes, 30);
+  t.equal(gap.total_spend, expectedSpend(fixture, ALL_ACCOUNTS, demo.policy.applicableTypes, 30), 'every requested account, legacy included');
+  t.ok(gap.unallocated_spend >= legacySpend, 'legacy spend is unallocated (no scanned resource carries it)');
+});
+
 t.test('suggest_tags, get_tagging_policy, list_accounts and compare_accounts', async (t) => {
   const bad = pickResource(demo.policy, fixture, DEMO_ACCOUNTS.production, 'ec2:instance', false);
   const sugg = await ok<{ resource_arn: string; account_id: string; compliant: boolean; tags: { tag_name: string }[] }>(t, 'suggest_tags', { resource_arn: bad.arn });
