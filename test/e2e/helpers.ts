@@ -160,6 +160,7 @@ export interface UatOptions {
   faults?: SimFaults;
   /** multi_account overrides (enabled: true and account_ids are the usual ones). */
   multi_account?: DeepPartial<AppConfig['multi_account']>;
+  /** Other top-level overrides (e.g. policy_path); a key given here replaces the harness's value for it. */
   config?: DeepPartial<AppConfig>;
   now?: () => Date;
 }

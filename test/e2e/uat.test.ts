@@ -312,8 +312,10 @@ t.test('UAT-1/3 at demo scale: the demo organization, checked with the policy mo
   t.same(out.account_errors?.map((e) => [e.account_id, e.code, e.role_arn]), [[legacy, 'AssumeRoleFailed', `arn:aws:iam::${legacy}:role/${ROLE}`]]);
   t.same([...(out.account_metadata?.successful_accounts ?? [])].sort(), [local, production, staging].sort());
   for (const [id, c] of per) {
+    // Costs are allocated by instance size here, so only the counts are compared.
+    const got = breakdownTotals(out, id);
     t.same(
-      breakdownTotals(out, id) === null ? null : { ...breakdownTotals(out, id), cost_attribution_gap: 0 },
+      got === null ? null : { ...got, cost_attribution_gap: 0 },
       { total_resources: c.total, compliant_resources: c.compliant, compliance_score: complianceScore(c.compliant, c.total), violation_count: c.violations, cost_attribution_gap: 0 },
       `${id}: breakdown equals the policy module's verdicts on the fixture`,
     );
