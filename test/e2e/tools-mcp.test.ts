@@ -54,6 +54,8 @@ t.test('Streamable HTTP: initialize, tools/list and tools/call for every tool', 
   const exp = expectedCompliance(demo.policy, demo.sim.fixture, [DEMO_ACCOUNTS.production, DEMO_ACCOUNTS.staging]);
   t.equal((check.structuredContent as { total_resources: number }).total_resources, exp.total_resources);
   t.equal((check.structuredContent as { compliant_resources: number }).compliant_resources, exp.compliant_resources);
+  const rest = await demo.app.inject({ method: 'POST', url: '/tools/check_tag_compliance', payload: { account_ids: ['production', 'staging'] } });
+  t.same(check.structuredContent, rest.json(), 'MCP and REST give the same answer (same cached inventory)');
 });
 
 t.test('Streamable HTTP: progress notifications during a multi-account scan', async (t) => {
