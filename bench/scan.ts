@@ -12,9 +12,10 @@ import { testConfig } from '../src/config/index.js';
 import { loadPolicyFile } from '../src/policy/index.js';
 import { DEFAULT_ROLE_NAME, generateOrganization } from '../src/simulator/generate.js';
 import { startSimulator } from '../src/simulator/server.js';
-import type { SimStats, Simulator } from '../src/simulator/types.js';
+import type { SimFixture, SimStats, SimulatorOptions } from '../src/simulator/types.js';
 import { Flags } from './lib/args.js';
 import { POLICY_PATH } from './lib/paths.js';
+import { startSimulatorThread, type SimHandle } from './lib/sim-thread.js';
 import { bareSdkScan } from './lib/bare-sdk.js';
 import { criticalPath } from './lib/floor.js';
 import { figure, fmt, heading, maxRssBytes, mb, ms, rssSampler, target } from './lib/print.js';
@@ -33,6 +34,7 @@ interface Options {
   pageSize: number | null;
   warmup: number;
   seed: number;
+  simInProcess: boolean;
 }
 
 function readOptions(flags: Flags): Options {
@@ -51,10 +53,12 @@ function readOptions(flags: Flags): Options {
     // Without latency the run is CPU-bound: one unmeasured pass first so both sides run JIT-warm.
     warmup: flags.int('warmup', latencyMs === 0 ? 1 : 0, 0),
     seed: flags.int('seed', 1, 0),
+    // Default: the simulator on its own thread, so its XML rendering does not run on the app's loop.
+    simInProcess: flags.has('sim-in-process'),
   };
 }
 
-async function startApp(sim: Simulator, o: Options): Promise<FastifyInstance> {
+async function startApp(sim: SimHandle, o: Options): Promise<FastifyInstance> {
   const config = testConfig({
     policy_path: POLICY_PATH,
     aws: { region: 'us-east-1', endpoint_url: sim.endpoint, credentials: { ...sim.credentials } },
@@ -78,12 +82,15 @@ async function startApp(sim: Simulator, o: Options): Promise<FastifyInstance> {
 
 interface ScanRun {
   wallMs: number;
+  /** Share of the wall time the app's event loop was busy (main thread). */
+  loopBusy: number;
   body: { total_resources?: number; violation_count?: number; data_quality?: { status?: string; cells_requested?: number; cells_complete?: number }; account_metadata?: { total_accounts?: number } };
   peakRss: number;
 }
 
 async function runScan(app: FastifyInstance, types: string[] | null): Promise<ScanRun> {
   const sampler = rssSampler();
+  const elu = performance.eventLoopUtilization();
   const started = performance.now();
   const res = await app.inject({
     method: 'POST',
@@ -91,9 +98,10 @@ async function runScan(app: FastifyInstance, types: string[] | null): Promise<Sc
     payload: { account_ids: ['all'], force_refresh: true, limit: 1, ...(types === null ? {} : { resource_types: types }) },
   });
   const wallMs = performance.now() - started;
+  const loopBusy = performance.eventLoopUtilization(elu).utilization;
   const peakRss = sampler.stop();
   if (res.statusCode !== 200) throw new Error(`check_tag_compliance answered ${res.statusCode}: ${res.body.slice(0, 500)}`);
-  return { wallMs, body: res.json(), peakRss };
+  return { wallMs, loopBusy, body: res.json(), peakRss };
 }
 
 function sumWhere(calls: Record<string, number>, pred: (k: string) => boolean): number {
@@ -104,27 +112,28 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const o = readOptions(new Flags(argv));
   const fixture = generateOrganization({ accounts: o.accounts, regions: o.regions, resourcesPerRegion: o.perRegion, seed: o.seed, ...(o.types === null ? {} : { types: o.types }) });
   const pageSize = o.pageSize === null ? {} : { ec2: o.pageSize, rds: o.pageSize, tagging: o.pageSize, s3: o.pageSize, organizations: o.pageSize, ce: o.pageSize };
-  const sim = await startSimulator({ fixture, faults: { latency_ms: o.latencyMs }, page_size: pageSize });
+  const sim = await startSim({ fixture, faults: { latency_ms: o.latencyMs }, page_size: pageSize }, o.simInProcess);
   try {
     const resources = fixture.accounts.reduce((n, a) => n + a.resources.length, 0);
     heading(`scan: ${o.accounts} accounts × ${o.regions.length} regions × ${o.perRegion}/region, latency ${o.latencyMs} ms`);
     figure('simulated resources', resources);
     figure('MAX_CONCURRENT_ACCOUNTS / CELLS_PER_ACCOUNT', `${o.maxAccounts} / ${o.maxCells}`);
+    figure('simulator', o.simInProcess ? 'in this thread (--sim-in-process)' : 'own worker thread');
 
     const scanTypes = o.types ?? [...(await loadPolicyFile(POLICY_PATH)).applicableTypes].sort();
     for (let i = 0; i < o.warmup; i++) {
       const warm = await startApp(sim, o);
       await runScan(warm, o.types);
       await warm.close();
-      await bareSdkScan(bareInput(sim, fixture.organization.management_account_id, o, scanTypes));
+      await bareSdkScan(bareInput(sim, fixture, o, scanTypes));
     }
 
     // Measured app run: a fresh app (cold credentials and caches), statistics from zero.
     const app = await startApp(sim, o);
-    sim.resetStats();
+    await sim.resetStats();
     const gwBefore = app.aws.stats();
     const run = await runScan(app, o.types);
-    const stats: SimStats = sim.stats();
+    const stats: SimStats = await sim.stats();
     const gw = app.aws.stats();
     await app.close();
 
@@ -133,6 +142,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     figure('violations', run.body.violation_count ?? 0);
     figure('data_quality', `${dq.status ?? '?'} (${dq.cells_complete ?? 0}/${dq.cells_requested ?? 0} cells)`);
     figure('wall time', ms(run.wallMs));
+    figure('app event loop busy during the scan', `${(run.loopBusy * 100).toFixed(1)} % (${ms(run.loopBusy * run.wallMs)})`);
 
     // Critical-path floor (see bench/lib/floor.ts for the formula).
     const prologue = sumWhere(stats.calls, (k) => k === 'sts:GetCallerIdentity' || k.startsWith('organizations:'));
@@ -170,7 +180,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 
     let cpuRatio: number | null = null;
     if (o.latencyMs === 0) {
-      const bare = await bareSdkScan(bareInput(sim, fixture.organization.management_account_id, o, scanTypes));
+      const bare = await bareSdkScan(bareInput(sim, fixture, o, scanTypes));
       cpuRatio = bare.ms / run.wallMs;
       heading('CPU floor (bare SDK, sequential, same process and simulator)');
       figure('bare SDK calls / items', `${bare.calls} / ${fmt(bare.items)}`);
@@ -191,9 +201,22 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   }
 }
 
-function bareInput(sim: Simulator, mgmt: string, o: Options, types: string[]): Parameters<typeof bareSdkScan>[0] {
-  const active = sim.fixture.accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id);
-  return { endpoint: sim.endpoint, credentials: sim.credentials, accountIds: active, managementAccountId: mgmt, regions: o.regions, resourceTypes: types, roleName: DEFAULT_ROLE_NAME, homeRegion: 'us-east-1' };
+/** The simulator on its own thread (default) or in this one, behind the same handle. */
+async function startSim(options: SimulatorOptions, inProcess: boolean): Promise<SimHandle> {
+  if (!inProcess) return startSimulatorThread(options);
+  const sim = await startSimulator(options);
+  return {
+    endpoint: sim.endpoint,
+    credentials: sim.credentials,
+    stats: async () => sim.stats(),
+    resetStats: async () => sim.resetStats(),
+    stop: () => sim.stop(),
+  };
+}
+
+function bareInput(sim: SimHandle, fixture: SimFixture, o: Options, types: string[]): Parameters<typeof bareSdkScan>[0] {
+  const active = fixture.accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id);
+  return { endpoint: sim.endpoint, credentials: sim.credentials, accountIds: active, managementAccountId: fixture.organization.management_account_id, regions: o.regions, resourceTypes: types, roleName: DEFAULT_ROLE_NAME, homeRegion: 'us-east-1' };
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {

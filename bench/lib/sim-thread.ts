@@ -1,0 +1,53 @@
+/** Start the simulator in a worker thread (sim-worker.ts) and talk to it by messages. */
+import { Worker } from 'node:worker_threads';
+import type { SimStats, SimulatorOptions } from '../../src/simulator/types.js';
+
+export interface SimHandle {
+  endpoint: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  stats(): Promise<SimStats>;
+  resetStats(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Reply = { id: number; value: unknown };
+
+export async function startSimulatorThread(options: SimulatorOptions): Promise<SimHandle> {
+  const worker = new Worker(new URL('./sim-worker.js', import.meta.url), { workerData: options });
+  const waiting = new Map<number, (v: unknown) => void>();
+  let nextId = 1;
+  let failure: Error | null = null;
+  worker.on('message', (msg: Reply) => {
+    const resolve = waiting.get(msg.id);
+    waiting.delete(msg.id);
+    resolve?.(msg.value);
+  });
+  const ready = new Promise<unknown>((resolve, reject) => {
+    waiting.set(0, resolve);
+    worker.once('error', (err) => {
+      failure = err;
+      reject(err);
+    });
+  });
+  const started = (await ready) as { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  const ask = (op: 'stats' | 'resetStats' | 'stop'): Promise<unknown> => {
+    if (failure !== null) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise((resolve) => {
+      waiting.set(id, resolve);
+      worker.postMessage({ id, op });
+    });
+  };
+  return {
+    endpoint: started.endpoint,
+    credentials: started.credentials,
+    stats: async () => (await ask('stats')) as SimStats,
+    resetStats: async () => {
+      await ask('resetStats');
+    },
+    stop: async () => {
+      await ask('stop');
+      await worker.terminate();
+    },
+  };
+}
