@@ -12,7 +12,7 @@ import { BASE_OWNER, ClientPool, type CredentialSource } from './client-pool.js'
 import { serviceCosts } from './costs.js';
 import { CredentialCache } from './credentials.js';
 import { toAwsAccessError } from './errors.js';
-import { AwsAccessError, type AwsGateway, type CostQuery, type GatewayStats, type ServiceCostLine } from './gateway.js';
+import { AwsAccessError, type AwsGateway, type CostQuery, type GatewayObserver, type GatewayStats, type ServiceCostLine } from './gateway.js';
 import { createSharedHttp } from './http.js';
 import { listerFor, type ListerContext } from './listers/index.js';
 import { listOrganizationAccounts } from './organizations.js';
@@ -120,7 +120,7 @@ export function createAwsGateway(opts: CreateAwsGatewayOptions): AwsGateway {
 
     async enabledRegions(accountId, signal) {
       return regions.get(accountId, () =>
-        withAccount(accountId, signal, null, 'reading enabled regions (ec2:DescribeRegions)', (owner) =>
+        withAccount(accountId, signal, null, 'reading enabled regions', (owner) =>
           describeEnabledRegions(pool.get('ec2', owner, aws.region), signal)),
       );
     },
@@ -167,6 +167,10 @@ export function createAwsGateway(opts: CreateAwsGatewayOptions): AwsGateway {
 
     stats(): GatewayStats {
       return stats.snapshot();
+    },
+
+    observe(observer: GatewayObserver): () => void {
+      return stats.observe(observer);
     },
 
     async close(): Promise<void> {

@@ -38,8 +38,6 @@ export function accountsKey(scope: string): string {
 }
 
 /** Cost Explorer answer: hash of the sorted, de-duplicated accounts and the period. */
-export function costKey(accountIds: readonly string[], start: string, end: string): string {
-  const accounts = [...new Set(accountIds)].sort();
-  const digest = createHash('sha256').update(JSON.stringify({ accounts, start, end })).digest('hex');
-  return `${CACHE_KEY_VERSION}:ce:${digest}`;
+export function costKey(start: string, end: string): string {
+  return `${CACHE_KEY_VERSION}:ce:${start}:${end}`;
 }

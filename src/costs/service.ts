@@ -2,14 +2,25 @@
  * Cost service: spend by account × service over a period, from ONE Cost Explorer query for every
  * account of the request (never one per account — CE charges per request), cached for
  * COST_CACHE_TTL_SECONDS with single flight.
+ *
+ * One cache entry per period holds the lines of every account asked for so far (`covered`). A
+ * request it covers is served from it; a request with a new account, or a forced refresh, makes
+ * one query for the union and replaces the entry. So overlapping account sets always see the
+ * same figures for the same account, and a refresh for one set refreshes them all.
  */
-import type { AwsGateway } from '../aws/gateway.js';
+import type { AwsGateway, ServiceCostLine } from '../aws/gateway.js';
 import { UserError } from '../core/errors.js';
 import type { AppConfig } from '../config/types.js';
 import type { ResultCache } from '../cache/types.js';
 import { costKey } from '../cache/keys.js';
 import type { ServiceLogger } from '../scan/deps.js';
 import type { CostLine, CostReport, CostService } from '../scan/types.js';
+
+/** The cached answer of one period: the accounts it was asked for and their lines. */
+interface CoveredCosts {
+  accounts: string[];
+  lines: ServiceCostLine[];
+}
 
 export interface CostServiceDeps {
   gateway: AwsGateway;
@@ -43,14 +54,19 @@ export function createCostService(deps: CostServiceDeps): CostService {
       const accounts = [...new Set(req.account_ids)].sort();
       if (accounts.length === 0) return { start: req.start, end: req.end, currency: 'USD', lines: [], cost_explorer_requests: 0, from_cache: false };
 
-      const loaded = await cache.getOrLoad(
-        costKey(accounts, req.start, req.end),
+      const key = costKey(req.start, req.end);
+      const cached = await cache.get<CoveredCosts>(key);
+      const covered = cached?.value.accounts ?? [];
+      const coversAll = cached !== undefined && accounts.every((a) => covered.includes(a));
+      const union = [...new Set([...covered, ...accounts])].sort();
+      const loaded = await cache.getOrLoad<CoveredCosts>(
+        key,
         config.cache.cost_ttl_seconds,
-        (signal) => gateway.serviceCosts({ account_ids: accounts, start: req.start, end: req.end }, signal),
-        { signal: req.signal, forceRefresh: req.force_refresh === true },
+        async (signal) => ({ accounts: union, lines: await gateway.serviceCosts({ account_ids: union, start: req.start, end: req.end }, signal) }),
+        { signal: req.signal, forceRefresh: req.force_refresh === true || !coversAll },
       );
       const wanted = new Set(accounts);
-      const lines: CostLine[] = loaded.value
+      const lines: CostLine[] = loaded.value.lines
         .filter((l) => wanted.has(l.account_id))
         .map((l) => ({ account_id: l.account_id, service: l.service, amount: l.amount }))
         .sort((a, b) => cmp(a.account_id, b.account_id) || cmp(a.service, b.service));

@@ -37,6 +37,12 @@ const Output = Type.Object(
   { additionalProperties: false },
 );
 
+/** Suspended or closing accounts are skipped by scans; every other listed account is scanned
+ * (accounts from a static list have status UNKNOWN until Organizations says otherwise). */
+function isScannable(status: string): boolean {
+  return status !== 'SUSPENDED' && status !== 'PENDING_CLOSURE';
+}
+
 export const listAccounts = defineTool({
   name: 'list_accounts',
   title: 'List accounts',
@@ -54,7 +60,7 @@ export const listAccounts = defineTool({
     const all = await ctx.accounts.list(ctx.signal);
     const accounts: Static<typeof AccountSchema>[] = all
       .filter((a) => allowed === null || allowed.includes(a.account_id))
-      .filter((a) => input.include_inactive !== false || a.status === 'ACTIVE')
+      .filter((a) => input.include_inactive !== false || isScannable(a.status))
       .sort((a, b) => Number(b.is_local) - Number(a.is_local) || (a.account_id < b.account_id ? -1 : 1))
       .map((a) => ({
         account_id: a.account_id,
@@ -63,7 +69,7 @@ export const listAccounts = defineTool({
         ou: a.ou,
         status: a.status,
         is_local: a.is_local,
-        scannable: a.status === 'ACTIVE',
+        scannable: isScannable(a.status),
         last_assume_role: ctx.accounts.lastAssumeRole(a.account_id),
       }));
     const hidden = all.length - accounts.length;

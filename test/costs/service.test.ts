@@ -47,11 +47,23 @@ t.test('one Cost Explorer query for every account of the request, then cached', 
   t.equal(second.from_cache, true);
   t.same(second.lines, first.lines);
 
-  await costs.serviceCosts({ account_ids: [A], ...period, signal });
-  t.equal(gateway.costCalls.length, 2, 'another account set is another query');
-  const forced = await costs.serviceCosts({ account_ids: [A, B, C], ...period, force_refresh: true, signal });
-  t.equal(gateway.costCalls.length, 3);
+  const subset = await costs.serviceCosts({ account_ids: [A], ...period, signal });
+  t.equal(gateway.costCalls.length, 1, 'a subset of the accounts already asked for is served from the same entry');
+  t.same(subset.lines, first.lines.filter((l) => l.account_id === A));
+  const forced = await costs.serviceCosts({ account_ids: [A], ...period, force_refresh: true, signal });
+  t.same(gateway.costCalls[1], { account_ids: [A, B, C], ...period }, 'a forced refresh re-reads every covered account, so other account sets stay consistent');
   t.equal(forced.cost_explorer_requests, 1);
+});
+
+t.test('a new account makes one query for the union; overlapping sets agree', async (t) => {
+  const { gateway, costs } = setup();
+  await costs.serviceCosts({ account_ids: [A], ...period, signal });
+  const both = await costs.serviceCosts({ account_ids: [B, A], ...period, signal });
+  t.same(gateway.costCalls, [{ account_ids: [A], ...period }, { account_ids: [A, B], ...period }]);
+  t.equal(both.cost_explorer_requests, 1);
+  const onlyB = await costs.serviceCosts({ account_ids: [B], ...period, signal });
+  t.equal(gateway.costCalls.length, 2);
+  t.same(onlyB.lines, both.lines.filter((l) => l.account_id === B));
 });
 
 t.test('identical concurrent requests share one query', async (t) => {

@@ -254,7 +254,6 @@ t.test('UAT-3 (other failures): an untrusted role and a role without permissions
 
 t.test(
   'UAT-3 (wording): an AccessDenied message names the denied action once',
-  { todo: 'src/aws/create-gateway.ts:123 passes the activity "reading enabled regions (ec2:DescribeRegions)" and src/aws/errors.ts:126 appends " (ec2:DescribeRegions)" again: "... while reading enabled regions (ec2:DescribeRegions) (ec2:DescribeRegions). Grant ..."' },
   async (t) => {
     const fx = org([acct(A, [ec2('a001', 'us-east-1', COMPLIANT)]), acct(DENIED, [ec2('d007', 'us-east-1', UNTAGGED)])]);
     const { app } = await harness(t, { fixture: fx, faults: { access_denied_accounts: [DENIED] }, multi_account: { account_ids: [A, DENIED] } });
@@ -266,7 +265,6 @@ t.test(
 
 t.test(
   'UAT-1 (directory): list_accounts marks the configured member accounts scannable',
-  { todo: 'src/tools/list-accounts.ts:66 sets scannable = (status === "ACTIVE"), but statically configured accounts have status UNKNOWN (src/accounts/directory.ts:56) and ARE scanned (the directory skips only SUSPENDED, PENDING_CLOSURE and excluded accounts): list_accounts says scannable: false for accounts a scan just read' },
   async (t) => {
     const fx = mainOrg();
     const { app } = await harness(t, { fixture: fx, multi_account: { account_ids: [A, B, C] } });
@@ -415,7 +413,6 @@ t.test('UAT-6: the cache is isolated per account', async (t) => {
 
 t.test(
   'UAT-6 (costs): after force_refresh of [B], B\'s cost_attribution_gap in an [A, B] answer agrees with the [B] answer',
-  { todo: 'Cost Explorer results are cached per account SET (costKey of the sorted ids), so force_refresh of [B] does not refresh the cached [A, B] cost lines: the [A, B] answer pairs B\'s fresh inventory with pre-refresh costs' },
   async (t) => {
     const fx = org([acct(A, [ec2('a001', 'us-east-1', COMPLIANT)]), acct(B, [ec2('b001', 'us-east-1', BAD_ENV)])]);
     const { app, sim } = await harness(t, { fixture: fx, multi_account: { account_ids: [A, B] } });
