@@ -40,6 +40,15 @@ export function isThrottlingError(err: unknown): boolean {
   return THROTTLING.has(errorName(err)) || httpStatus(err) === 429;
 }
 
+/** The metrics outcome of a failed attempt: throttled, access_denied, timeout or error. */
+export function callOutcome(err: unknown): 'throttled' | 'access_denied' | 'timeout' | 'error' {
+  if (isThrottlingError(err)) return 'throttled';
+  const name = errorName(err);
+  if (ACCESS_DENIED.has(name) || httpStatus(err) === 403) return 'access_denied';
+  if (TIMEOUT.has(name) || name === 'ETIMEDOUT') return 'timeout';
+  return 'error';
+}
+
 export function isExpiredTokenError(err: unknown): boolean {
   return (err instanceof AwsAccessError && err.code === 'ExpiredToken') || EXPIRED.has(errorName(err));
 }

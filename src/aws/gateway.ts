@@ -51,6 +51,25 @@ export interface GatewayStats {
   throttled: number;
 }
 
+/** How one AWS API attempt ended (metrics label). */
+export type AwsCallOutcome = 'ok' | 'throttled' | 'access_denied' | 'timeout' | 'error';
+
+/** One attempt on the wire (retries are separate attempts). */
+export interface AwsCallEvent {
+  /** Stats-key prefix: ec2, rds, s3, tagging, ce, organizations, sts. */
+  service: string;
+  /** SDK operation name, e.g. DescribeInstances. */
+  operation: string;
+  outcome: AwsCallOutcome;
+  duration_ms: number;
+}
+
+/** Receives every AWS attempt and every AssumeRole as it happens (the metrics plugin). */
+export interface GatewayObserver {
+  call?(event: AwsCallEvent): void;
+  assumeRole?(accountId: string, ok: boolean): void;
+}
+
 export interface AwsGateway {
   /** The account of the server's base credentials (STS GetCallerIdentity, cached). */
   localAccountId(signal: AbortSignal): Promise<string>;
@@ -74,6 +93,8 @@ export interface AwsGateway {
   /** Forget cached credentials and clients of one account (or all). */
   invalidate(accountId?: string): void;
   stats(): GatewayStats;
+  /** Subscribe to calls and AssumeRoles as they happen; returns the unsubscribe function. */
+  observe?(observer: GatewayObserver): () => void;
   /** Release sockets and clients. */
   close(): Promise<void>;
 }
