@@ -155,6 +155,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     const rpc = `{"jsonrpc":"2.0","id":"[<id>]","method":"tools/call","params":{"name":"check_tag_compliance","arguments":${JSON.stringify(args)}}}`;
     const mcp = await cannon({ url: `${base}/mcp`, body: rpc, headers: { ...MCP_HEADERS, 'mcp-session-id': session.id, 'mcp-protocol-version': session.version }, ids: true }, connections, duration);
     line('MCP tools/call (session, cached)', mcp, bare);
+    // Service time without queueing: one connection, one second.
+    const single = await cannon({ url: `${base}/tools/check_tag_compliance`, body: JSON.stringify(args), headers: { 'content-type': 'application/json' } }, 1, 1);
+    line('REST cached, 1 connection (service time)', single, null);
     const s = sim.stats();
     figure('AWS calls during the run (after warm-up)', Object.values(s.calls).reduce((a, b) => a + b, 0));
 
