@@ -76,6 +76,8 @@ export const ENV_VARS: readonly EnvVar[] = [
   str('HISTORY_DB_PATH', './data/history.db', 'SQLite file of the compliance history.'),
   url('HISTORY_DATABASE_URL', ['postgres', 'postgresql'], 'PostgreSQL history backend. Not available yet (issue 4): when set, start-up stops with a message; leave unset to use SQLite at HISTORY_DB_PATH.'),
   int('HISTORY_RETENTION_DAYS', 1, 3650, 90, 'Snapshots older than this are pruned.'),
+  bool('METRICS_PUBLIC', false, 'Serve GET /metrics without authentication (for a Prometheus scraper on a private network).'),
+  int('METRICS_ACCOUNT_LABEL_LIMIT', 0, 10000, 50, 'Accounts labelled by id in AssumeRole metrics; accounts beyond this many share the label "other" (bounded cardinality).'),
   int('MCP_SESSION_IDLE_SECONDS', 10, 86400, 1800, 'An MCP session unused for this long is closed.'),
   int('MCP_MAX_SESSIONS', 1, 100000, 500, 'Open MCP sessions (Streamable HTTP + SSE) allowed at once.'),
   bool('MCP_STATELESS', false, 'Serve /mcp without sessions (every request stands alone; for replicas without sticky sessions).'),

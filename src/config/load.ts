@@ -208,5 +208,6 @@ export function loadConfig(env: Env): AppConfig {
       stateless: bool('MCP_STATELESS'),
     },
     auth: auth(e, host),
+    metrics: { public: bool('METRICS_PUBLIC'), account_label_limit: num('METRICS_ACCOUNT_LABEL_LIMIT') },
   };
 }

@@ -90,6 +90,13 @@ export interface AuthConfig {
   api_keys: { id: string; key: string }[];
 }
 
+export interface MetricsConfig {
+  /** METRICS_PUBLIC: GET /metrics without authentication (default false). */
+  public: boolean;
+  /** METRICS_ACCOUNT_LABEL_LIMIT: accounts labelled by id in metrics; later ones share "other" (default 50). */
+  account_label_limit: number;
+}
+
 export interface AppConfig {
   /** PORT, default 8080 */
   port: number;
@@ -107,4 +114,6 @@ export interface AppConfig {
   history: HistoryConfig;
   mcp: McpConfig;
   auth: AuthConfig;
+  /** /metrics access and label bounds (defaults when absent). */
+  metrics?: MetricsConfig;
 }
