@@ -40,10 +40,10 @@ t.test('through the bridge: the same tools/list and the same tools/call result a
   const { demo, base } = await listeningDemo(t);
   const direct = await directClient(t, base);
   const bridge = bridgeTo(t, { MCP_SERVER_URL: base });
-  await within(15_000, 'bridge connect', bridge.client.connect(bridge.transport));
+  await within(30_000, 'bridge connect', bridge.client.connect(bridge.transport));
   t.equal(bridge.client.getServerVersion()?.name, 'finops-tag-compliance', 'the real server answered initialize');
 
-  const viaBridge = await within(15_000, 'tools/list', bridge.client.listTools());
+  const viaBridge = await within(30_000, 'tools/list', bridge.client.listTools());
   const viaDirect = await direct.listTools();
   t.equal(viaBridge.tools.length, 10);
   t.same(viaBridge.tools.map((x) => x.name), viaDirect.tools.map((x) => x.name), 'same names, same order');
@@ -59,7 +59,20 @@ t.test('through the bridge: the same tools/list and the same tools/call result a
   t.equal(out.total_resources, expectedCompliance(demo.policy, demo.sim.fixture, [DEMO_ACCOUNTS.production, DEMO_ACCOUNTS.staging]).total_resources);
   t.same(second.content, first.content, 'same text copy');
 
-  const bad = (await within(15_000, 'bad call', bridge.client.callTool({ name: 'check_tag_compliance', arguments: { limit: 0 } }))) as CallToolResult;
+  const updates: number[] = [];
+  const fresh = (await within(
+    30_000,
+    'tools/call with progress',
+    bridge.client.callTool({ name: 'check_tag_compliance', arguments: { account_ids: ['all'], force_refresh: true } }, undefined, {
+      onprogress: (p) => updates.push(p.progress),
+      resetTimeoutOnProgress: true,
+    }),
+  )) as CallToolResult;
+  t.equal(fresh.isError, undefined);
+  t.ok(updates.length > 1, `progress notifications pass through the bridge (${updates.length})`);
+  t.ok(updates.every((v, i) => i === 0 || v > (updates[i - 1] ?? Infinity)), 'progress strictly increases');
+
+  const bad = (await within(30_000, 'bad call', bridge.client.callTool({ name: 'check_tag_compliance', arguments: { limit: 0 } }))) as CallToolResult;
   t.equal(bad.isError, true, 'a tool error passes through as an isError result');
   t.match(bad.content[0], { type: 'text', text: /^Invalid arguments for check_tag_compliance: limit/ });
 });
@@ -71,25 +84,25 @@ t.test('with API keys on the app: no MCP_API_KEY → a JSON-RPC error naming MCP
   t.equal(refused.status, 401, 'the app itself refuses a request without a key');
 
   const without = startBridge({ MCP_SERVER_URL: base });
-  const err = await within(15_000, 'connect without key', without.client.connect(without.transport).then(() => undefined, (e: unknown) => e));
+  const err = await within(30_000, 'connect without key', without.client.connect(without.transport).then(() => undefined, (e: unknown) => e));
   await without.close();
   t.ok(err instanceof McpError, 'initialize is answered with a JSON-RPC error');
   t.equal((err as McpError).code, -32000);
   t.match((err as McpError).message, /requires authentication \(HTTP 401\): set MCP_API_KEY/);
 
   const wrong = startBridge({ MCP_SERVER_URL: base, MCP_API_KEY: 'x'.repeat(32) });
-  const wrongErr = await within(15_000, 'connect with a wrong key', wrong.client.connect(wrong.transport).then(() => undefined, (e: unknown) => e));
+  const wrongErr = await within(30_000, 'connect with a wrong key', wrong.client.connect(wrong.transport).then(() => undefined, (e: unknown) => e));
   await wrong.close();
   t.ok(wrongErr instanceof McpError);
   t.match((wrongErr as McpError).message, /rejected the API key \(HTTP 401\): check the token in MCP_API_KEY/);
   t.notMatch((wrongErr as McpError).message, /xxxxxxxx/, 'the token is never echoed');
 
   const bridge = bridgeTo(t, { MCP_SERVER_URL: base, MCP_API_KEY: API_KEY });
-  await within(15_000, 'connect with key', bridge.client.connect(bridge.transport));
-  const { tools } = await within(15_000, 'tools/list', bridge.client.listTools());
+  await within(30_000, 'connect with key', bridge.client.connect(bridge.transport));
+  const { tools } = await within(30_000, 'tools/list', bridge.client.listTools());
   const direct = await directClient(t, base, { authorization: `Bearer ${API_KEY}` });
   t.same(tools, (await direct.listTools()).tools);
-  const result = (await within(15_000, 'tools/call', bridge.client.callTool({ name: 'list_accounts', arguments: {} }))) as CallToolResult;
+  const result = (await within(30_000, 'tools/call', bridge.client.callTool({ name: 'list_accounts', arguments: {} }))) as CallToolResult;
   t.equal(result.isError, undefined);
   t.equal((result.structuredContent as { total_accounts: number }).total_accounts, 7);
 });
