@@ -5,12 +5,14 @@
  * answer does not).
  */
 import type { BaseLogger } from 'pino';
+import { loadShared, type SharedFlightOptions } from './shared-flight.js';
 import type { CacheEntry, CacheHealth, CacheStore, GetOrLoadOptions, LoadResult, ResultCache } from './types.js';
 
 export type CacheLogger = Pick<BaseLogger, 'warn' | 'debug'>;
 
 interface Flight {
-  promise: Promise<{ value: unknown; stored_at: string }>;
+  /** `peer`: another process loaded the value (shared backends with a load lock). */
+  promise: Promise<{ value: unknown; stored_at: string; peer: boolean }>;
   controller: AbortController;
   waiters: number;
 }
@@ -19,6 +21,8 @@ export interface ResultCacheOptions {
   logger?: CacheLogger;
   /** Clock for stored timestamps (tests move it). */
   now?: () => Date;
+  /** Polling of the cross-process single flight (stores with a `lock`). */
+  sharedFlight?: Omit<SharedFlightOptions, 'logger'>;
 }
 
 function abortReason(signal: AbortSignal): unknown {
@@ -44,20 +48,26 @@ export function createResultCache(store: CacheStore, options: ResultCacheOptions
     }
   }
 
-  function startFlight(key: string, ttlSeconds: number, loader: (signal: AbortSignal) => Promise<unknown>): Flight {
+  function startFlight(key: string, ttlSeconds: number, loader: (signal: AbortSignal) => Promise<unknown>, forceRefresh: boolean): Flight {
     const controller = new AbortController();
+    const loadAndStore = async (): Promise<{ value: unknown; stored_at: string }> => {
+      const value = await loader(controller.signal);
+      const entry = entryFor(value, ttlSeconds);
+      try {
+        await store.set(key, entry, ttlSeconds);
+      } catch (err) {
+        logger?.warn({ err, key }, 'cache write failed; value returned uncached');
+      }
+      return { value, stored_at: entry.stored_at };
+    };
+    const lock = store.lock;
     const flight: Flight = {
       controller,
       waiters: 0,
       promise: (async () => {
-        const value = await loader(controller.signal);
-        const entry = entryFor(value, ttlSeconds);
-        try {
-          await store.set(key, entry, ttlSeconds);
-        } catch (err) {
-          logger?.warn({ err, key }, 'cache write failed; value returned uncached');
-        }
-        return { value, stored_at: entry.stored_at };
+        // No point in a cross-process lock for a value that is not going to be stored.
+        if (lock === undefined || !(ttlSeconds > 0)) return { ...(await loadAndStore()), peer: false };
+        return loadShared(store, lock, key, loadAndStore, { ...options.sharedFlight, forceRefresh, signal: controller.signal, ...(logger === undefined ? {} : { logger }) });
       })().finally(() => {
         if (inflight.get(key) === flight) inflight.delete(key);
       }),
@@ -69,7 +79,7 @@ export function createResultCache(store: CacheStore, options: ResultCacheOptions
   }
 
   /** Wait for a flight on behalf of one caller; leaving (abort) releases the caller's share. */
-  function waitFor(flight: Flight, signal: AbortSignal | undefined): Promise<{ value: unknown; stored_at: string }> {
+  function waitFor(flight: Flight, signal: AbortSignal | undefined): Promise<{ value: unknown; stored_at: string; peer: boolean }> {
     flight.waiters += 1;
     if (signal === undefined) {
       return flight.promise.finally(() => {
@@ -122,9 +132,10 @@ export function createResultCache(store: CacheStore, options: ResultCacheOptions
       // A load already in flight for this key is at least as fresh as a new one would be, so a
       // forced refresh joins it too; otherwise this caller starts the load.
       const existing = inflight.get(key);
-      const flight = existing ?? startFlight(key, ttlSeconds, loader);
+      const flight = existing ?? startFlight(key, ttlSeconds, loader, forceRefresh);
       const result = await waitFor(flight, signal);
-      return { value: result.value as T, stored_at: result.stored_at, source: existing === undefined ? 'loaded' : 'joined' };
+      // A value another replica loaded while this one waited is served from the shared cache.
+      return { value: result.value as T, stored_at: result.stored_at, source: existing !== undefined ? 'joined' : result.peer ? 'cache' : 'loaded' };
     },
 
     health(): CacheHealth {

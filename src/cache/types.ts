@@ -43,6 +43,22 @@ export interface CacheStore {
   deleteByPrefix(prefix: string): Promise<number>;
   health(): CacheHealth;
   close(): Promise<void>;
+  /** Cross-process single flight (shared backends only): a short lock per key. */
+  readonly lock?: LoadLock;
+}
+
+/** Outcome of trying to take the load lock of one key. */
+export type LockAttempt = { status: 'acquired'; release(): Promise<void> } | { status: 'held' } | { status: 'unavailable' };
+
+/**
+ * A short, self-expiring lock per cache key shared by every replica: the holder loads, the
+ * others wait for its result. A holder that dies stops renewing it, so it expires after `ttlMs`.
+ */
+export interface LoadLock {
+  readonly ttlMs: number;
+  acquire(key: string): Promise<LockAttempt>;
+  /** Whether some process holds the lock of `key`; undefined when the backend cannot answer. */
+  isHeld(key: string): Promise<boolean | undefined>;
 }
 
 export interface ResultCache {

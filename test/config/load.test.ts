@@ -37,7 +37,7 @@ t.test('defaults of an empty environment', async (t) => {
     discovery_ttl_seconds: 900,
   });
   t.same(c.scan, { max_concurrent_cells_per_account: 8 });
-  t.same(c.cache, { redis_url: null, ttl_seconds: 3600, cost_ttl_seconds: 86400, max_bytes: 256 * 1024 * 1024 });
+  t.same(c.cache, { redis_url: null, ttl_seconds: 3600, cost_ttl_seconds: 86400, max_bytes: 256 * 1024 * 1024, redis_connect_timeout_ms: 2000, redis_command_timeout_ms: 1000, redis_key_prefix: 'finops-tag-compliance:' });
   t.same(c.history, { db_path: './data/history.db', database_url: null, retention_days: 90 });
   t.same(c.mcp, { session_idle_seconds: 1800, max_sessions: 500, stateless: false });
   t.same(c.auth, { mode: 'none', api_keys: [] });
