@@ -1,12 +1,14 @@
 /**
- * 'history': opens the compliance history store and decorates `app.history`. SQLite at
- * `config.history.db_path` (HISTORY_DB_PATH; `:memory:` for tests); failing to open it stops
- * start-up. Snapshots older than `retention_days` are pruned at start and then daily (timer
- * unref'd, cleared on close). The store is closed onClose.
+ * 'history': opens the compliance history store and decorates `app.history`. PostgreSQL when
+ * `config.history.database_url` is set (HISTORY_DATABASE_URL: several replicas share it), else
+ * SQLite at `config.history.db_path` (HISTORY_DB_PATH; `:memory:` for tests). Failing to reach
+ * or open either stops start-up with a message naming the variable (never a password).
+ * Snapshots older than `retention_days` are pruned at start and then daily (timer unref'd,
+ * cleared on close). The store is closed onClose.
  */
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
-import { ConfigError } from '../src/core/errors.js';
+import { createPostgresHistoryStore } from '../src/store/postgres.js';
 import { createSqliteHistoryStore } from '../src/store/sqlite.js';
 import type { HistoryStore } from '../src/store/types.js';
 
@@ -34,13 +36,11 @@ export function retentionCutoff(now: Date, retentionDays: number): string {
 
 const historyPlugin: FastifyPluginAsync<HistoryPluginOptions> = async (app, opts) => {
   const cfg = app.config.history;
-  if (opts.store === undefined && cfg.database_url !== null) {
-    throw new ConfigError(
-      'HISTORY_DATABASE_URL is set, but this build has no PostgreSQL history backend yet: unset HISTORY_DATABASE_URL to use SQLite at HISTORY_DB_PATH.',
-      'HISTORY_DATABASE_URL',
-    );
-  }
-  const store = opts.store ?? createSqliteHistoryStore({ path: cfg.db_path, logger: app.log });
+  const store =
+    opts.store ??
+    (cfg.database_url !== null
+      ? await createPostgresHistoryStore({ url: cfg.database_url, logger: app.log })
+      : createSqliteHistoryStore({ path: cfg.db_path, logger: app.log }));
   const now = opts.now ?? (() => new Date());
 
   const prune = async (): Promise<void> => {
