@@ -14,27 +14,28 @@ type Reply = { id: number; value: unknown };
 
 export async function startSimulatorThread(options: SimulatorOptions): Promise<SimHandle> {
   const worker = new Worker(new URL('./sim-worker.js', import.meta.url), { workerData: options });
-  const waiting = new Map<number, (v: unknown) => void>();
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let failure: Error | null = null;
+  const failAll = (err: Error): void => {
+    failure = err;
+    for (const w of waiting.values()) w.reject(err);
+    waiting.clear();
+  };
   worker.on('message', (msg: Reply) => {
-    const resolve = waiting.get(msg.id);
+    const w = waiting.get(msg.id);
     waiting.delete(msg.id);
-    resolve?.(msg.value);
+    w?.resolve(msg.value);
   });
-  const ready = new Promise<unknown>((resolve, reject) => {
-    waiting.set(0, resolve);
-    worker.once('error', (err) => {
-      failure = err;
-      reject(err);
-    });
-  });
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`simulator thread exited (${code})`)));
+  const ready = new Promise<unknown>((resolve, reject) => waiting.set(0, { resolve, reject }));
   const started = (await ready) as { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   const ask = (op: 'stats' | 'resetStats' | 'stop'): Promise<unknown> => {
     if (failure !== null) return Promise.reject(failure);
     const id = nextId++;
-    return new Promise((resolve) => {
-      waiting.set(id, resolve);
+    return new Promise((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
       worker.postMessage({ id, op });
     });
   };

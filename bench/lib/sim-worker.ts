@@ -27,6 +27,5 @@ async function run(): Promise<void> {
   port.postMessage({ id: 0, value: { endpoint: sim.endpoint, credentials: sim.credentials } });
 }
 
-run().catch((err: unknown) => {
-  throw err;
-});
+// A failure to start rejects here and surfaces as the worker's 'error' event in the parent.
+await run();
