@@ -97,6 +97,8 @@ export interface ExpectedCompliance {
   missing_arns: string[];
   /** ARNs of in-scope non-compliant resources. */
   noncompliant_arns: string[];
+  /** ARNs of in-scope resources with at least one violation (errors or warnings). */
+  violating_arns: string[];
 }
 
 /**
@@ -104,7 +106,7 @@ export interface ExpectedCompliance {
  * with `region`, that region plus the global types, which are always included).
  */
 export function expectedCompliance(policy: CompiledPolicy, fixture: SimFixture, accountIds: readonly string[], region?: string): ExpectedCompliance {
-  const out: ExpectedCompliance = { total_resources: 0, compliant_resources: 0, violation_count: 0, missing_arns: [], noncompliant_arns: [] };
+  const out: ExpectedCompliance = { total_resources: 0, compliant_resources: 0, violation_count: 0, missing_arns: [], noncompliant_arns: [], violating_arns: [] };
   for (const v of visibleResources(fixture, accountIds)) {
     if (region !== undefined && v.resource.region !== region && getResourceType(v.resource.type)?.global !== true) continue;
     const ev = policy.evaluate(v.resource.type, v.resource.tags);
@@ -113,6 +115,7 @@ export function expectedCompliance(policy: CompiledPolicy, fixture: SimFixture, 
     if (ev.compliant) out.compliant_resources += 1;
     else out.noncompliant_arns.push(v.arn);
     out.violation_count += ev.violations.length;
+    if (ev.violations.length > 0) out.violating_arns.push(v.arn);
     if (ev.violations.some((x) => x.violation_type === 'missing_required_tag')) out.missing_arns.push(v.arn);
   }
   return out;

@@ -38,7 +38,7 @@ async function post(name: string, args: unknown): Promise<Reply> {
 /** POST, expect 200 and a body valid against the tool's output schema. */
 async function ok<T>(tt: Test, name: string, args: unknown): Promise<T> {
   const r = await post(name, args);
-  tt.equal(r.status, 200, `${name} ${JSON.stringify(args)} → 200 (${r.status === 200 ? '' : String(r.body['message'])})`);
+  tt.equal(r.status, 200, `${name} ${JSON.stringify(args)} → 200${r.status === 200 ? '' : ` (got: ${String(r.body['message'])})`}`);
   tt.same(schemaErrors(toolNamed(allTools, name).outputSchema, r.body), [], `${name} output matches its schema`);
   return r.body as T;
 }
@@ -78,7 +78,7 @@ interface Compliance {
   total_resources: number;
   compliant_resources: number;
   violation_count: number;
-  violations: { resource_arn: string; account_id: string; region: string; tag_name: string; violation_type: string }[];
+  violations: { resource_arn: string; account_id: string; region: string; tag_name: string; violation_type: string; severity: string }[];
   next_cursor: string | null;
   data_quality: { status: string; cells_requested: number; cells_complete: number; failed: { account_id: string; error_code: string }[] };
   account_metadata?: { total_accounts: number; successful_accounts: string[]; failed_accounts: string[]; skipped_accounts: string[] };
@@ -122,7 +122,9 @@ t.test('check_tag_compliance: totals equal the fixture evaluated with the policy
   t.same(all.account_errors?.map((e) => [e.account_id, e.code, e.role_arn]), [[DEMO_ACCOUNTS.legacy, 'AssumeRoleFailed', `arn:aws:iam::${DEMO_ACCOUNTS.legacy}:role/FinOpsTagComplianceReadOnly`]]);
   t.equal(all.data_quality.status, 'partial', 'a failed account makes the data partial');
   t.ok(all.data_quality.failed.length > 0 && all.data_quality.failed.every((f) => f.account_id === DEMO_ACCOUNTS.legacy), 'only legacy cells failed');
-  t.same([...new Set(all.violations.map((v) => v.resource_arn))].sort(), [...new Set([...expAll.noncompliant_arns, ...all.violations.filter((v) => v.violation_type.startsWith('wrong_')).map((v) => v.resource_arn)])].sort(), 'violations are on the non-compliant resources (plus case warnings)');
+  t.same([...new Set(all.violations.map((v) => v.resource_arn))].sort(), [...expAll.violating_arns].sort(), 'violations are on exactly the resources the policy flags');
+  const errorArns = new Set(all.violations.filter((v) => v.severity === 'error').map((v) => v.resource_arn));
+  t.same([...errorArns].sort(), [...expAll.noncompliant_arns].sort(), 'error violations are on exactly the non-compliant resources');
 });
 
 t.test('find_untagged_resources: every item misses a required tag, and all such resources are found', async (t) => {
