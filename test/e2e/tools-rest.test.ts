@@ -315,6 +315,22 @@ t.test('bad input: 400 naming the field; unknown tool: 404', async (t) => {
   t.equal(account.status, 400);
   t.match(String(account.body['message']), /nosuchaccount/);
 
+  const period = await post('get_cost_attribution_gap', { time_period: { start: '2026-02-30', end: '2026-03-05' } });
+  t.equal(period.status, 400);
+  t.same([period.body['field'], period.body['message']], ['/time_period/start', 'start must be a calendar date written YYYY-MM-DD (got "2026-02-30").']);
+
+  const region = await post('find_untagged_resources', { regions: ['ap-south-1'] });
+  t.equal(region.status, 400);
+  t.same([region.body['field'], region.body['message']], ['/regions', 'Region(s) ap-south-1 are unknown or not enabled. Enabled regions: eu-west-1, us-east-1, us-west-2.']);
+
+  const arn = await post('suggest_tags', { resource_arn: 'nope' });
+  t.equal(arn.status, 400);
+  t.equal(arn.body['field'], '/resource_arn');
+
+  const json = await demo.app.inject({ method: 'POST', url: '/tools/check_tag_compliance', payload: '{bad json', headers: { 'content-type': 'application/json' } });
+  t.equal(json.statusCode, 400);
+  t.equal((json.json() as { error: string }).error, 'invalid_json');
+
   const unknown = await post('no_such_tool', {});
   t.equal(unknown.status, 404);
   t.equal(unknown.body['error'], 'not_found');
@@ -326,6 +342,12 @@ t.test('field pointers use one format for schema and handler errors', { todo: 's
   const handler = await post('check_tag_compliance', { account_ids: ['nosuchaccount'] });
   t.equal(schema.body['field'], 'limit');
   t.equal(handler.body['field'], 'account_ids');
+});
+
+t.test('check_tag_compliance: an unknown region in filters.regions is reported on that field', { todo: 'the 400 names field "/regions", which check_tag_compliance does not have (its argument is filters.regions); the shared scope code (src/tools/common/scope.ts / the inventory region check) does not know the tool nests regions under filters' }, async (t) => {
+  const res = await post('check_tag_compliance', { filters: { regions: ['ap-south-1'] } });
+  t.equal(res.status, 400);
+  t.equal(res.body['field'], '/filters/regions');
 });
 
 t.test('account aliases of the demo organization are known and accepted by account_ids', { todo: 'list_accounts reports alias null for every demo account (src/accounts/directory.ts never reads aliases) and account_ids ["acme-production"] answers 400 "Unknown account(s)"; see report' }, async (t) => {
