@@ -1,0 +1,136 @@
+/**
+ * Redis for tests: the shared server at 127.0.0.1:6379 (skipped with a notice when absent, a
+ * failure when CI=true), private redis-server processes on free ports, per-run key prefixes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer, Socket } from 'node:net';
+import type { Test } from 'tap';
+import { Redis } from 'ioredis';
+
+export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** A prefix no other run shares. */
+export function runPrefix(area: string): string {
+  return `test:${area}:${process.pid}-${randomUUID().slice(0, 8)}:`;
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.connect(port, '127.0.0.1');
+  });
+}
+
+/**
+ * true when the shared Redis answers. Otherwise: CI=true fails the test, elsewhere the caller
+ * skips (with a visible notice).
+ */
+export async function sharedRedisOrSkip(t: Test, what: string): Promise<boolean> {
+  if (await portOpen(6379)) return true;
+  if (process.env.CI === 'true') {
+    t.fail(`Redis is required at 127.0.0.1:6379 in CI (${what})`);
+    return false;
+  }
+  console.error(`# SKIPPED ${what}: no Redis at 127.0.0.1:6379`);
+  t.skip(`no Redis at 127.0.0.1:6379: ${what} not run`, async () => undefined);
+  return false;
+}
+
+/** Whether a redis-server binary can be started (private-server tests). */
+export async function redisServerOrSkip(t: Test, what: string): Promise<boolean> {
+  const ok = await new Promise<boolean>((resolve) => {
+    const p = spawn('redis-server', ['--version'], { stdio: 'ignore' });
+    p.once('error', () => resolve(false));
+    p.once('exit', (code) => resolve(code === 0));
+  });
+  if (ok) return true;
+  if (process.env.CI === 'true') {
+    t.fail(`redis-server is required in CI (${what})`);
+    return false;
+  }
+  console.error(`# SKIPPED ${what}: no redis-server binary`);
+  t.skip(`no redis-server binary: ${what} not run`, async () => undefined);
+  return false;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface PrivateRedis {
+  port: number;
+  url: string;
+  /** Kill the server (SIGKILL: a crash, not a shutdown). */
+  kill(): Promise<void>;
+  /** Start it again on the same port. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A throwaway redis-server on a free port, no persistence. */
+export async function startPrivateRedis(extraArgs: string[] = []): Promise<PrivateRedis> {
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  const start = async (): Promise<void> => {
+    const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' });
+    child = p;
+    for (let i = 0; i < 100; i++) {
+      if (await portOpen(port)) return;
+      if (p.exitCode !== null) throw new Error(`redis-server exited with ${p.exitCode}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`redis-server did not listen on ${port}`);
+  };
+  const kill = async (): Promise<void> => {
+    const p = child;
+    child = null;
+    if (p === null || p.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      p.once('exit', () => resolve());
+      p.kill('SIGKILL');
+    });
+  };
+  await start();
+  return { port, url: `redis://127.0.0.1:${port}`, kill, restart: start, stop: kill };
+}
+
+/** Remove every key under `prefix` (entries and locks) with a short-lived client. */
+export async function purge(url: string, prefix: string): Promise<void> {
+  const admin = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  try {
+    await admin.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await admin.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    admin.disconnect();
+  }
+}
+
+/** Poll `check` every 50 ms until it holds (at most `attempts` times). */
+export async function eventually(check: () => Promise<boolean> | boolean, attempts = 200): Promise<boolean> {
+  for (let i = 0; i < attempts; i++) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
