@@ -64,7 +64,9 @@ const authPlugin: FastifyPluginAsync = async (app) => {
     if (token === null) return deny(reply, request, 'Authentication required: send "Authorization: Bearer <API key>".');
     const id = match(token);
     if (id === null) return deny(reply, request, 'The API key is not valid.');
-    request.principal = { id, allowed_accounts: null };
+    // API_KEY_ACCOUNTS: the tools refuse other accounts (403) before any AssumeRole.
+    const accounts = auth.key_accounts?.[id];
+    request.principal = { id, allowed_accounts: accounts === undefined || accounts === null ? null : [...accounts] };
     request.log.debug({ principal: id }, 'authenticated');
   });
 };

@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { LoggerOptions } from 'pino';
+import auditPlugin from '../plugins/audit.js';
 import authPlugin from '../plugins/auth.js';
 import awsPlugin from '../plugins/aws.js';
 import cachePlugin from '../plugins/cache.js';
@@ -11,7 +12,9 @@ import configPlugin from '../plugins/config.js';
 import errorsPlugin from '../plugins/errors.js';
 import historyPlugin from '../plugins/history.js';
 import policyPlugin, { type PolicyPluginOptions } from '../plugins/policy.js';
+import rateLimitPlugin from '../plugins/rate-limit.js';
 import scanPlugin from '../plugins/scan.js';
+import securityPlugin from '../plugins/security.js';
 import toolsPlugin, { type ContextFactory } from '../plugins/tools.js';
 import routes from '../routes/index.js';
 import type { HealthRoutesOptions } from '../routes/health.js';
@@ -50,6 +53,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(configPlugin, { config });
   await app.register(errorsPlugin);
+  await app.register(securityPlugin);
   await app.register(authPlugin);
   await app.register(policyPlugin, options.policy ?? {});
   await app.register(awsPlugin, {
@@ -64,6 +68,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ...(options.contextFactory === undefined ? {} : { contextFactory: options.contextFactory }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
+  const scanning = (options.tools ?? allTools).filter((t) => t.scans).map((t) => t.name);
+  await app.register(rateLimitPlugin, { scanning });
+  await app.register(auditPlugin, { scanning });
   await app.register(routes, options.health === undefined ? {} : { health: options.health });
   return app;
 }

@@ -77,7 +77,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   int('COST_CACHE_TTL_SECONDS', 0, 604800, 86400, 'How long Cost Explorer answers are reused (0 = no caching).'),
   int('CACHE_MAX_MB', 1, 65536, 256, 'Upper bound of the in-process cache, in MB.'),
   str('HISTORY_DB_PATH', './data/history.db', 'SQLite file of the compliance history.'),
-  url('HISTORY_DATABASE_URL', ['postgres', 'postgresql'], 'PostgreSQL history backend. Not available yet (issue 4): when set, start-up stops with a message; leave unset to use SQLite at HISTORY_DB_PATH.'),
+  url('HISTORY_DATABASE_URL', ['postgres', 'postgresql'], 'PostgreSQL history backend (several replicas share one history); when set it replaces SQLite and start-up stops if the database cannot be reached. Unset: SQLite at HISTORY_DB_PATH.'),
   int('HISTORY_RETENTION_DAYS', 1, 3650, 90, 'Snapshots older than this are pruned.'),
   bool('METRICS_PUBLIC', false, 'Serve GET /metrics without authentication (for a Prometheus scraper on a private network).'),
   int('METRICS_ACCOUNT_LABEL_LIMIT', 0, 10000, 50, 'Accounts labelled by id in AssumeRole metrics; accounts beyond this many share the label "other" (bounded cardinality).'),
@@ -87,6 +87,16 @@ export const ENV_VARS: readonly EnvVar[] = [
   oneOf('AUTH_MODE', ['api_key', 'none'], '', 'api_key: Bearer API keys required; none: no authentication. Default: api_key when keys are configured.'),
   str('API_KEYS', '', 'Comma-separated API keys, each `id:key` or a bare key (id derived). Never logged.'),
   str('API_KEYS_FILE', '', 'File with one API key entry per line (`id:key` or bare key; # comments).'),
+  str('API_KEY_ACCOUNTS', '', 'Accounts each API key may scan: `keyid=111111111111|222222222222;keyid2=*` or JSON {"keyid": ["111111111111"], "keyid2": "*"}. When set, every key must be listed.'),
+  list('ALLOWED_HOSTS', '^[A-Za-z0-9.\\[\\]:_-]{1,255}$', 'Host header values accepted (DNS-rebinding protection). Default: loopback names when HOST is loopback; unset off-loopback = Host not checked.', 'a comma-separated list of host names (optionally with :port)'),
+  list('ALLOWED_ORIGINS', '^https?://[^\\s/]{1,255}$', 'Browser origins allowed to call the server (Origin header check and CORS). Default: none (requests with another Origin are refused).', 'a comma-separated list of origins such as https://app.example.com'),
+  int('RATE_LIMIT_PER_MINUTE', 0, 1000000, 120, 'Tool calls per minute per principal (API key id; client IP when anonymous); 0 = no limit.'),
+  int('RATE_LIMIT_SCANS_PER_MINUTE', 0, 1000000, 30, 'Calls per minute per principal of tools that read AWS (tighter); 0 = no limit.'),
+  int('MCP_SESSION_TOOL_CALL_BUDGET', 0, 1000000, 500, 'Tool calls one MCP session may make; 0 = unlimited.'),
+  int('MCP_REPEAT_CALL_LIMIT', 0, 1000, 5, 'The same tool with the same arguments more than this many times in MCP_REPEAT_WINDOW_SECONDS gets an error telling the model to stop repeating; 0 = off.'),
+  int('MCP_REPEAT_WINDOW_SECONDS', 1, 86400, 600, 'Window of MCP_REPEAT_CALL_LIMIT.'),
+  str('AUDIT_LOG_PATH', '', 'File for audit events (one JSON line per tool call). Default: the main log, with audit: true.'),
+  int('MAX_EVENT_LOOP_DELAY_MS', 0, 60000, 1000, 'Event-loop delay above which requests get 503 with Retry-After (/health exempt); 0 = off.'),
 ];
 
 /** The one schema over the (converted) environment. */

@@ -27,6 +27,12 @@ export function testConfig(overrides: DeepPartial<AppConfig> = {}): AppConfig {
   const base = loadConfig({});
   base.log_level = 'silent';
   base.history.db_path = ':memory:';
+  // Suites other than test/security hammer one app: no rate limits or load shedding unless asked.
+  if (base.security !== undefined) {
+    base.security.rate_limit_per_minute = 0;
+    base.security.rate_limit_scans_per_minute = 0;
+    base.security.max_event_loop_delay_ms = 0;
+  }
   return deepMerge(base, overrides) as AppConfig;
 }
 

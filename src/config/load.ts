@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Compile } from 'typebox/compile';
 import { ConfigError } from '../core/errors.js';
 import { ENV_VARS, EnvSchema, type EnvVar } from './env-schema.js';
+import { parseKeyAccounts, securityConfig } from './security.js';
 import type { AppConfig, AuthConfig, LogLevel } from './types.js';
 
 export type Env = Record<string, string | undefined>;
@@ -138,6 +139,9 @@ function auth(values: Record<string, unknown>, host: string): AuthConfig {
     throw new ConfigError('AUTH_MODE=api_key requires API_KEYS or API_KEYS_FILE (got no keys)', 'AUTH_MODE');
   }
   const mode = explicit === 'none' || explicit === 'api_key' ? explicit : keys.length > 0 || !isLoopback(host) ? 'api_key' : 'none';
+  if (typeof values.API_KEY_ACCOUNTS === 'string') {
+    return { mode, api_keys: keys, key_accounts: parseKeyAccounts(values.API_KEY_ACCOUNTS, keys.map((k) => k.id)) };
+  }
   return { mode, api_keys: keys };
 }
 
@@ -212,5 +216,17 @@ export function loadConfig(env: Env): AppConfig {
     },
     auth: auth(e, host),
     metrics: { public: bool('METRICS_PUBLIC'), account_label_limit: num('METRICS_ACCOUNT_LABEL_LIMIT') },
+    security: securityConfig({
+      host,
+      allowed_hosts: strs('ALLOWED_HOSTS'),
+      allowed_origins: strs('ALLOWED_ORIGINS'),
+      rate_limit_per_minute: num('RATE_LIMIT_PER_MINUTE'),
+      rate_limit_scans_per_minute: num('RATE_LIMIT_SCANS_PER_MINUTE'),
+      session_tool_call_budget: num('MCP_SESSION_TOOL_CALL_BUDGET'),
+      repeat_call_limit: num('MCP_REPEAT_CALL_LIMIT'),
+      repeat_window_seconds: num('MCP_REPEAT_WINDOW_SECONDS'),
+      audit_log_path: opt('AUDIT_LOG_PATH'),
+      max_event_loop_delay_ms: num('MAX_EVENT_LOOP_DELAY_MS'),
+    }),
   };
 }

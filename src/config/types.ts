@@ -94,6 +94,29 @@ export interface AuthConfig {
   mode: 'api_key' | 'none';
   /** API_KEYS / API_KEYS_FILE: entries `id:key` or bare keys (id derived). Never logged. */
   api_keys: { id: string; key: string }[];
+  /** API_KEY_ACCOUNTS: key id → accounts it may scan (null = every account); absent = unrestricted. */
+  key_accounts?: Record<string, string[] | null>;
+}
+
+export interface SecurityConfig {
+  /** ALLOWED_HOSTS (with defaults applied); null = Host not checked. */
+  allowed_hosts: string[] | null;
+  /** ALLOWED_ORIGINS: browser origins allowed (CORS); others are refused. */
+  allowed_origins: string[];
+  /** RATE_LIMIT_PER_MINUTE (0 = off) */
+  rate_limit_per_minute: number;
+  /** RATE_LIMIT_SCANS_PER_MINUTE (0 = off) */
+  rate_limit_scans_per_minute: number;
+  /** MCP_SESSION_TOOL_CALL_BUDGET (0 = unlimited) */
+  session_tool_call_budget: number;
+  /** MCP_REPEAT_CALL_LIMIT (0 = off) */
+  repeat_call_limit: number;
+  /** MCP_REPEAT_WINDOW_SECONDS */
+  repeat_window_seconds: number;
+  /** AUDIT_LOG_PATH; null = the main log */
+  audit_log_path: string | null;
+  /** MAX_EVENT_LOOP_DELAY_MS (0 = off) */
+  max_event_loop_delay_ms: number;
 }
 
 export interface MetricsConfig {
@@ -120,6 +143,8 @@ export interface AppConfig {
   history: HistoryConfig;
   mcp: McpConfig;
   auth: AuthConfig;
+  /** Host/Origin checks, rate limits, session budgets, audit, load shedding (defaults when absent). */
+  security?: SecurityConfig;
   /** /metrics access and label bounds (defaults when absent). */
   metrics?: MetricsConfig;
 }

@@ -8,6 +8,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, typ
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { INTERNAL_MESSAGE, mapError } from '../../plugins/errors.js';
 import type { ToolRunner } from '../../plugins/tools.js';
+import type { GuardedCallOptions } from '../auth/guard.js';
 import type { ProgressReporter } from '../core/types.js';
 import type { Principal } from '../tools/types.js';
 
@@ -85,7 +86,9 @@ export function createMcpServer(options: McpServerOptions): Server {
       logger,
     );
     try {
-      const result = await runner.call(name, request.params.arguments ?? {}, { signal: extra.signal, progress, logger, principal });
+      // via/session_id let the tool-call guard apply the session budget and MCP rate limit.
+      const callOptions: GuardedCallOptions = { signal: extra.signal, progress, logger, principal, via: 'mcp', session_id: extra.sessionId };
+      const result = await runner.call(name, request.params.arguments ?? {}, callOptions);
       return toolResult(result);
     } catch (err) {
       return errorResult(err, logger, name);
