@@ -34,10 +34,19 @@ export interface ToolListing {
   examples: unknown[];
 }
 
+/** One finished tool call (the metrics plugin observes these). `error` null = success. */
+export interface ToolCallEvent {
+  tool: string;
+  duration_ms: number;
+  error: unknown;
+}
+
 export interface ToolRunner {
   list(): ToolListing[];
   has(name: string): boolean;
   call(name: string, rawArgs: unknown, options: ToolCallOptions): Promise<unknown>;
+  /** Subscribe to finished calls of known tools; returns the unsubscribe function. */
+  observe?(listener: (event: ToolCallEvent) => void): () => void;
 }
 
 /** Everything a context needs from the request; the factory adds the services. */
@@ -77,11 +86,19 @@ const SERVICES: [string, string][] = [
   ['history', 'history'],
 ];
 
+/** The inventory as a tool sees it: its scans log through the call's logger (request id, tool) unless told otherwise. */
+function loggingInventory(inventory: InventoryService, logger: Logger): InventoryService {
+  return {
+    collect: (request) => inventory.collect({ logger, ...request }),
+    invalidate: (accountId) => inventory.invalidate(accountId),
+  };
+}
+
 /** The default context: services from the 'scan', 'policy' and 'history' plugins. */
 export function appContextFactory(app: FastifyInstance): ContextFactory {
   return (base) => ({
     ...base,
-    inventory: service<InventoryService>(app, 'inventory', 'scan'),
+    inventory: loggingInventory(service<InventoryService>(app, 'inventory', 'scan'), base.logger),
     costs: service<CostService>(app, 'costs', 'scan'),
     accounts: service<AccountDirectory>(app, 'accounts', 'scan'),
     policy: service<PolicyStore>(app, 'policyStore', 'policy'),
@@ -107,8 +124,40 @@ export function createToolRunner(tools: AnyTool[], contextFactory: ContextFactor
     }),
   );
   if (entries.size !== tools.length) throw new Error('Two tools share a name');
+  type Entry = NonNullable<ReturnType<typeof entries.get>>;
+  const listeners = new Set<(event: ToolCallEvent) => void>();
+
+  async function run(entry: Entry, name: string, rawArgs: unknown, options: ToolCallOptions): Promise<unknown> {
+    const normalised = normaliseArguments(entry.listing.inputSchema, rawArgs);
+    const args = entry.input.Default(structuredClone(normalised));
+    if (!entry.input.Check(args)) {
+      const { field, messages } = describeValidationErrors(entry.input.Errors(args), args, entry.listing.inputSchema);
+      throw new UserError(`Invalid arguments for ${name}: ${messages.join('; ')}`, { field, code: 'invalid_arguments' });
+    }
+    const signal = options.signal === undefined ? shutdown : AbortSignal.any([options.signal, shutdown]);
+    if (signal.aborted) throw new CancelledError();
+    // Fastify's request logger is a pino child logger (see src/logging.ts); tools see its pino type.
+    const logger = options.logger.child({ tool: name, principal: options.principal.id }) as unknown as Logger;
+    const ctx = contextFactory({ signal, progress: options.progress ?? (() => {}), logger, principal: options.principal, now });
+    const result = await entry.tool.handler(ctx, args);
+    if (!entry.output.Check(result)) {
+      const { messages } = describeValidationErrors(entry.output.Errors(result), result, entry.listing.outputSchema);
+      logger.warn({ problems: messages.slice(0, 5) }, 'tool result does not match its output schema');
+    }
+    return result;
+  }
+
+  const notify = (event: ToolCallEvent): void => {
+    for (const l of listeners) l(event);
+  };
 
   return {
+    observe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
     list: () => [...entries.values()].map((e) => e.listing),
     has: (name) => entries.has(name),
     async call(name, rawArgs, options) {
@@ -116,23 +165,15 @@ export function createToolRunner(tools: AnyTool[], contextFactory: ContextFactor
       if (entry === undefined) {
         throw new NotFoundError(`Unknown tool ${JSON.stringify(name)}. Valid tools: ${[...entries.keys()].join(', ')}`, 'name');
       }
-      const normalised = normaliseArguments(entry.listing.inputSchema, rawArgs);
-      const args = entry.input.Default(structuredClone(normalised));
-      if (!entry.input.Check(args)) {
-        const { field, messages } = describeValidationErrors(entry.input.Errors(args), args, entry.listing.inputSchema);
-        throw new UserError(`Invalid arguments for ${name}: ${messages.join('; ')}`, { field, code: 'invalid_arguments' });
+      const started = performance.now();
+      try {
+        const result = await run(entry, name, rawArgs, options);
+        notify({ tool: name, duration_ms: performance.now() - started, error: null });
+        return result;
+      } catch (err) {
+        notify({ tool: name, duration_ms: performance.now() - started, error: err });
+        throw err;
       }
-      const signal = options.signal === undefined ? shutdown : AbortSignal.any([options.signal, shutdown]);
-      if (signal.aborted) throw new CancelledError();
-      // Fastify's request logger is a pino child logger (see src/logging.ts); tools see its pino type.
-      const logger = options.logger.child({ tool: name, principal: options.principal.id }) as unknown as Logger;
-      const ctx = contextFactory({ signal, progress: options.progress ?? (() => {}), logger, principal: options.principal, now });
-      const result = await entry.tool.handler(ctx, args);
-      if (!entry.output.Check(result)) {
-        const { messages } = describeValidationErrors(entry.output.Errors(result), result, entry.listing.outputSchema);
-        logger.warn({ problems: messages.slice(0, 5) }, 'tool result does not match its output schema');
-      }
-      return result;
     },
   };
 }

@@ -16,6 +16,7 @@ import type { AssumeRoleRecorder, ServiceLogger } from './deps.js';
 import { accountLabel, accountRegions, fallbackRegions, planCells, splitTypes } from './plan.js';
 import type { AccountProgress } from './progress.js';
 import type { AccountScanOutcome } from './types.js';
+import type { CallTally } from '../aws/stats.js';
 
 export interface CellResult {
   cell: CellRef;
@@ -46,6 +47,8 @@ export interface AccountScanContext {
   force_refresh: boolean;
   requestSignal: AbortSignal;
   credentialTimeoutMs: number;
+  /** AWS calls made for this account (counted by the gateway while the scan runs). */
+  tally?: CallTally;
 }
 
 type Failure = { code: string; message: string; role_arn: string | null };
@@ -110,6 +113,8 @@ export async function scanAccount(ctx: AccountScanContext, account: AccountInfo,
         cells: cells.length,
         cells_failed: failed.length,
         cells_from_cache: cells.filter((c) => c.source === 'cache').length,
+        aws_calls: ctx.tally?.calls ?? null,
+        throttles: ctx.tally?.throttled ?? null,
         ...(error === null ? {} : { error_code: error.code }),
       },
       `account scan ${status}: ${label}`,

@@ -4,6 +4,7 @@
  * The cache holds inventory only; verdicts are computed by the caller on every answer.
  */
 import type { AwsGateway } from '../aws/gateway.js';
+import { withCallTally, type CallTally } from '../aws/stats.js';
 import { CancelledError, UserError } from '../core/errors.js';
 import type { AccountInfo, CellFailure, DataQuality, ResourceRecord } from '../core/types.js';
 import type { AppConfig } from '../config/types.js';
@@ -14,7 +15,7 @@ import { abortable, createSemaphore } from './concurrency.js';
 import type { AssumeRoleRecorder, ServiceLogger } from './deps.js';
 import { accountLabel, coverageNotes, splitTypes, uniqueSorted, validateRequestedRegions } from './plan.js';
 import { ScanProgress } from './progress.js';
-import type { AccountDirectory, AccountScanOutcome, Inventory, InventoryRequest, InventoryService } from './types.js';
+import type { AccountDirectory, AccountScanOutcome, Inventory, InventoryRequest, InventoryService, ScanEvent } from './types.js';
 
 export interface InventoryServiceDeps {
   gateway: AwsGateway;
@@ -34,6 +35,7 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
   const { gateway, cache, accounts, config, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const credentialTimeoutMs = deps.credentialTimeoutMs ?? 30_000;
+  const listeners = new Set<(event: ScanEvent) => void>();
   const recorder: AssumeRoleRecorder | null = typeof accounts.recordAssumeRole === 'function' ? { recordAssumeRole: accounts.recordAssumeRole.bind(accounts) } : null;
 
   /** The accounts to scan and the ones deliberately left out, in request order. */
@@ -81,7 +83,26 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
     return validateRequestedRegions(request.regions, config.aws.allowed_regions, enabled);
   }
 
+  /** One scan, its AWS calls counted (all accounts together and each account apart), reported to observers. */
   async function collect(request: InventoryRequest): Promise<Inventory> {
+    const tally: CallTally = { calls: 0, throttled: 0 };
+    const startedMs = now().getTime();
+    let accounts = 0;
+    const report = (outcome: ScanEvent['outcome']): void => {
+      const event: ScanEvent = { outcome, duration_ms: Math.max(0, now().getTime() - startedMs), accounts, aws_calls: tally.calls, throttled: tally.throttled };
+      for (const l of listeners) l(event);
+    };
+    try {
+      const inventory = await withCallTally(tally, () => scan(request, request.logger ?? logger, tally, (n) => (accounts = n)));
+      report(inventory.data_quality.status);
+      return inventory;
+    } catch (err) {
+      report(err instanceof CancelledError || request.signal.aborted ? 'cancelled' : err instanceof UserError ? 'rejected' : 'error');
+      throw err;
+    }
+  }
+
+  async function scan(request: InventoryRequest, logger: InventoryServiceDeps['logger'], tally: CallTally, onScope: (accounts: number) => void): Promise<Inventory> {
     const { signal } = request;
     if (signal.aborted) throw new CancelledError();
     const startedMs = now().getTime();
@@ -98,6 +119,7 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
       throw err;
     }
     const multi = request.account_ids !== null;
+    onScope(scoped.scan.length);
     logger.info(
       { multi_account: multi, accounts: scoped.scan.map((a) => a.account_id), skipped_accounts: scoped.skipped.map((s) => s.account.account_id), regions: regions ?? 'enabled', resource_types: types, force_refresh: request.force_refresh },
       `scan started: ${scoped.scan.length} account(s), ${types.length} type(s)`,
@@ -110,7 +132,8 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
       scoped.scan.map(async (account) => {
         const release = await semaphore.acquire(signal);
         try {
-          return await scanAccount(ctx, account, progress.forAccount(account.account_id, accountLabel(account)));
+          const accountTally: CallTally = { calls: 0, throttled: 0 };
+          return await withCallTally(accountTally, () => scanAccount({ ...ctx, tally: accountTally }, account, progress.forAccount(account.account_id, accountLabel(account))));
         } finally {
           release();
         }
@@ -144,6 +167,8 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
         cells_failed: inventory.data_quality.failed.length,
         cells_from_cache: inventory.cells_from_cache,
         cells_scanned: inventory.cells_scanned,
+        aws_calls: tally.calls,
+        throttles: tally.throttled,
         data_quality: inventory.data_quality.status,
       },
       `scan finished: ${inventory.data_quality.status}`,
@@ -204,6 +229,12 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
 
   return {
     collect,
+    observe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
     async invalidate(accountId?: string): Promise<void> {
       const removed = await cache.deleteByPrefix(inventoryPrefix(accountId));
       if (accountId === undefined) await cache.deleteByPrefix(regionsPrefix());

@@ -4,6 +4,7 @@
  * clients, caches or Fastify.
  */
 import type { AccountInfo, DataQuality, ProgressReporter, ResourceRecord } from '../core/types.js';
+import type { ServiceLogger } from './deps.js';
 
 export interface InventoryRequest {
   /** Resolved account ids. `null` = single-account mode: the server's own account only, and the
@@ -20,6 +21,17 @@ export interface InventoryRequest {
   /** Accounts the scope resolution left out (AccountDirectory.resolve `skipped`): reported as
    * `skipped` outcomes and named in data_quality.coverage_notes. */
   skipped_accounts?: { account_id: string; reason: string }[];
+  /** Logger of the request this scan serves (request id, tool): the scan's log lines go there. */
+  logger?: ServiceLogger;
+}
+
+/** One finished scan, for metrics. `outcome`: data_quality status, or why there is no inventory. */
+export interface ScanEvent {
+  outcome: 'complete' | 'partial' | 'cancelled' | 'rejected' | 'error';
+  duration_ms: number;
+  accounts: number;
+  aws_calls: number;
+  throttled: number;
 }
 
 export interface AccountScanOutcome {
@@ -53,6 +65,8 @@ export interface InventoryService {
   collect(request: InventoryRequest): Promise<Inventory>;
   /** Drop cached inventory of one account (or everything). */
   invalidate(accountId?: string): Promise<void>;
+  /** Subscribe to finished scans; returns the unsubscribe function. */
+  observe?(listener: (event: ScanEvent) => void): () => void;
 }
 
 /** Which accounts the server can scan and how names map to ids. */
