@@ -5,8 +5,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
 import { Redis } from 'ioredis';
+import { buildApp } from '../../src/app.js';
+import { testConfig, type DeepPartial } from '../../src/config/index.js';
+import type { AppConfig } from '../../src/config/types.js';
+import type { Simulator } from '../../src/simulator/types.js';
 
 export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -133,4 +138,54 @@ export async function eventually(check: () => Promise<boolean> | boolean, attemp
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
+}
+
+/** One replica: the whole app on its own port, pointed at a simulator and a Redis. */
+export interface Replica {
+  app: FastifyInstance;
+  base: string;
+  post(tool: string, args: object): Promise<{ status: number; body: Record<string, unknown> }>;
+  health(): Promise<{ status: string; cache: { backend: string | null; status: string } }>;
+}
+
+export async function startReplica(sim: Simulator, redisUrl: string, prefix: string, config: DeepPartial<AppConfig> = {}): Promise<Replica> {
+  const app = await buildApp({
+    config: testConfig({
+      aws: { endpoint_url: sim.endpoint, credentials: { ...sim.credentials }, region: 'us-east-1', request_timeout_ms: 10_000, max_attempts: 2 },
+      cache: { redis_url: redisUrl, redis_key_prefix: prefix, redis_connect_timeout_ms: 2000, redis_command_timeout_ms: 1000 },
+      ...config,
+    }),
+    logger: false,
+    policy: { watch: false },
+    health: { probeWaitMs: 2000 },
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  return {
+    app,
+    base,
+    async post(tool, args) {
+      const res = await fetch(`${base}/tools/${tool}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(args) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
+    async health() {
+      const res = await fetch(`${base}/health`);
+      return (await res.json()) as { status: string; cache: { backend: string | null; status: string } };
+    },
+  };
+}
+
+/** The simulator calls that read inventory, regions or costs (what the result cache saves). */
+export const CACHED_OPERATIONS = ['ec2:DescribeRegions', 'ec2:DescribeInstances', 's3:ListBuckets', 'ce:GetCostAndUsage'];
+
+export function cachedCalls(sim: Simulator): Record<string, number> {
+  const calls = sim.stats().calls;
+  return Object.fromEntries(CACHED_OPERATIONS.map((op) => [op, calls[op] ?? 0]));
+}
+
+/** A compliance answer without the parts that differ between two identical scans. */
+export function comparable(body: Record<string, unknown>): Record<string, unknown> {
+  const { scan_timestamp: _ts, snapshot_id: _id, ...rest } = body;
+  return rest;
 }
