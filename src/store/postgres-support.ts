@@ -49,3 +49,22 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** Node socket errors that mean "the database server cannot be reached". */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+/**
+ * True when an error means the database is unreachable or overloaded right now (worth a retry
+ * later), as opposed to a bug or bad data: network errors, node-postgres connect/read timeouts
+ * and lost connections, and the SQLSTATE classes 08 (connection exception), 53 (insufficient
+ * resources), 57P01–57P03 (server shutting down / starting) and 57014 (statement timeout).
+ */
+export function isUnavailable(err: unknown): boolean {
+  if (err instanceof AggregateError) return err.errors.length > 0 && err.errors.every((e: unknown) => isUnavailable(e));
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (NETWORK_CODES.has(code) || code.startsWith('08') || code.startsWith('53') || ['57P01', '57P02', '57P03', '57014'].includes(code)) return true;
+  }
+  return /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection terminated due to connection timeout)/.test(err.message);
+}

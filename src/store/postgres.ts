@@ -13,11 +13,12 @@
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import { NotFoundError } from '../core/errors.js';
+import { NotFoundError, UserError } from '../core/errors.js';
 import { migratePostgres, TAG_SET_LOCK_KEY } from './postgres-migrations.js';
-import { canonicalTags, chunks, describeDbError, redactDatabaseUrl } from './postgres-support.js';
+import { listSnapshots, readResources } from './postgres-queries.js';
+import { chunks, describeDbError, isUnavailable, redactDatabaseUrl } from './postgres-support.js';
 import { normaliseTime, summarise, tagSetKey, uniqueResources } from './snapshot.js';
-import type { HistoryQuery, HistoryStore, SnapshotAccountAggregate, SnapshotInput, SnapshotResourceState, SnapshotSummary } from './types.js';
+import type { HistoryQuery, HistoryStore, SnapshotInput, SnapshotSummary } from './types.js';
 
 export interface PostgresHistoryOptions {
   /** postgres:// or postgresql:// URL (HISTORY_DATABASE_URL). */
@@ -35,44 +36,8 @@ export interface PostgresHistoryOptions {
 
 export const PG_DEFAULTS = { max_connections: 5, connect_timeout_ms: 5_000, statement_timeout_ms: 30_000, batch_size: 5_000 } as const;
 
-interface SnapshotRow {
-  id: string;
-  taken_at: Date;
-  scope_key: string;
-  account_ids: string[];
-  regions: string[];
-  resource_types: string[];
-  policy_hash: string;
-  compliance_score: number;
-  total_resources: number;
-  compliant_resources: number;
-  violation_count: number;
-  error_count: number;
-  warning_count: number;
-  cost_attribution_gap: number;
-  data_quality_status: 'complete' | 'partial';
-  violations_by_tag: Record<string, number>;
-}
-
-interface AccountRow extends SnapshotAccountAggregate {
-  snapshot_id: string;
-}
-
-interface ResourceRow {
-  arn: string | null;
-  resource_type: string;
-  account_id: string;
-  region: string;
-  compliant: boolean;
-  tag_set_id: string;
-  tags: Record<string, string>;
-}
-
 /** Snapshot ids are positive bigints; anything else cannot name a snapshot. */
 const SNAPSHOT_ID = /^[1-9][0-9]{0,17}$/;
-
-const SNAPSHOT_COLUMNS = `id::text AS id, taken_at, scope_key, account_ids, regions, resource_types, policy_hash, compliance_score,
-  total_resources, compliant_resources, violation_count, error_count, warning_count, cost_attribution_gap, data_quality_status, violations_by_tag`;
 
 async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -152,23 +117,13 @@ async function insertSnapshot(client: PoolClient, input: SnapshotInput, batch: n
   return { id, ...s };
 }
 
-function toSummary(row: SnapshotRow, accounts: SnapshotAccountAggregate[]): SnapshotSummary {
-  return {
-    id: row.id,
-    taken_at: row.taken_at.toISOString(),
-    scope: { account_ids: row.account_ids, regions: row.regions, resource_types: row.resource_types, policy_hash: row.policy_hash },
-    scope_key: row.scope_key,
-    compliance_score: row.compliance_score,
-    total_resources: row.total_resources,
-    compliant_resources: row.compliant_resources,
-    violation_count: row.violation_count,
-    error_count: row.error_count,
-    warning_count: row.warning_count,
-    cost_attribution_gap: row.cost_attribution_gap,
-    violations_by_tag: row.violations_by_tag,
-    data_quality_status: row.data_quality_status,
-    accounts,
-  };
+async function pruneBefore(pool: Pool, cutoff: string): Promise<number> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [TAG_SET_LOCK_KEY]);
+    const removed = (await client.query('DELETE FROM snapshots WHERE taken_at < $1', [cutoff])).rowCount ?? 0;
+    if (removed > 0) await client.query('DELETE FROM tag_sets t WHERE NOT EXISTS (SELECT 1 FROM snapshot_resources r WHERE r.tag_set_id = t.id)');
+    return removed;
+  });
 }
 
 /** Opens the pool and applies migrations; rejects with a message naming HISTORY_DATABASE_URL when that fails. */
@@ -201,69 +156,35 @@ export async function createPostgresHistoryStore(options: PostgresHistoryOptions
   }
 
   let closed = false;
+  /** Runs a database operation; an outage becomes a 503 UserError the caller can act on (detail logged, not shown). */
+  const available = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (closed || !isUnavailable(err)) throw err;
+      options.logger.error({ database: where, operation, reason: describeDbError(err) }, 'history database unavailable');
+      throw new UserError('The compliance history database (PostgreSQL) cannot be reached right now; try again later (GET /health shows when it is back).', {
+        statusCode: 503,
+        code: 'history_unavailable',
+      });
+    }
+  };
   return {
     backend: 'postgres',
     async saveSnapshot(input) {
       summarise(input); // refuse bad figures before borrowing a connection
-      return inTransaction(pool, (client) => insertSnapshot(client, input, batch));
+      return available('saveSnapshot', () => inTransaction(pool, (client) => insertSnapshot(client, input, batch)));
     },
     async listSnapshots(query: HistoryQuery) {
-      const params: unknown[] = [normaliseTime(query.since, 'since')];
-      let sql = `SELECT ${SNAPSHOT_COLUMNS} FROM snapshots WHERE taken_at >= $1`;
-      if (query.until !== undefined) {
-        params.push(normaliseTime(query.until, 'until'));
-        sql += ` AND taken_at <= $${params.length}`;
-      }
-      if (query.scope_key !== undefined) {
-        params.push(query.scope_key);
-        sql += ` AND scope_key = $${params.length}`;
-      }
-      if (query.account_ids !== undefined && query.account_ids.length > 0) {
-        params.push(query.account_ids);
-        sql += ` AND account_ids @> $${params.length}::text[]`;
-      }
-      sql += ' ORDER BY taken_at, id';
-      const rows = (await pool.query<SnapshotRow>(sql, params)).rows;
-      if (rows.length === 0) return [];
-      const accounts = await pool.query<AccountRow>(
-        `SELECT snapshot_id::text AS snapshot_id, account_id, total_resources, compliant_resources, violation_count, cost_attribution_gap
-         FROM snapshot_accounts WHERE snapshot_id = ANY($1::bigint[]) ORDER BY snapshot_id, account_id`,
-        [rows.map((r) => r.id)],
-      );
-      const bySnapshot = new Map<string, SnapshotAccountAggregate[]>();
-      for (const { snapshot_id, ...a } of accounts.rows) bySnapshot.set(snapshot_id, [...(bySnapshot.get(snapshot_id) ?? []), a]);
-      return rows.map((r) => toSummary(r, bySnapshot.get(r.id) ?? []));
+      return available('listSnapshots', () => listSnapshots(pool, query));
     },
     async snapshotResources(id: string) {
       if (!SNAPSHOT_ID.test(id)) throw new NotFoundError(`No history snapshot with id ${JSON.stringify(id)}`, 'id');
-      const { rows } = await pool.query<ResourceRow>(
-        `SELECT r.arn, r.resource_type, r.account_id, r.region, r.compliant, r.tag_set_id::text AS tag_set_id, t.tags
-         FROM snapshots s LEFT JOIN snapshot_resources r ON r.snapshot_id = s.id LEFT JOIN tag_sets t ON t.id = r.tag_set_id
-         WHERE s.id = $1 ORDER BY r.arn`,
-        [id],
-      );
-      if (rows.length === 0) throw new NotFoundError(`No history snapshot with id ${JSON.stringify(id)}`, 'id');
-      const tagsById = new Map<string, Record<string, string>>();
-      const out: SnapshotResourceState[] = [];
-      for (const r of rows) {
-        if (r.arn === null) continue; // the snapshot exists but holds no resources
-        let tags = tagsById.get(r.tag_set_id);
-        if (tags === undefined) {
-          tags = canonicalTags(r.tags);
-          tagsById.set(r.tag_set_id, tags);
-        }
-        out.push({ arn: r.arn, resource_type: r.resource_type, account_id: r.account_id, region: r.region, tags: { ...tags }, compliant: r.compliant });
-      }
-      return out;
+      return available('snapshotResources', () => readResources(pool, id));
     },
     async prune(olderThan: string) {
       const cutoff = normaliseTime(olderThan, 'olderThan');
-      return inTransaction(pool, async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [TAG_SET_LOCK_KEY]);
-        const removed = (await client.query('DELETE FROM snapshots WHERE taken_at < $1', [cutoff])).rowCount ?? 0;
-        if (removed > 0) await client.query('DELETE FROM tag_sets t WHERE NOT EXISTS (SELECT 1 FROM snapshot_resources r WHERE r.tag_set_id = t.id)');
-        return removed;
-      });
+      return available('prune', () => pruneBefore(pool, cutoff));
     },
     async health() {
       if (closed) return { ok: false, detail: 'closed' };

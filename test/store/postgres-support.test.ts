@@ -1,5 +1,5 @@
 import t from 'tap';
-import { canonicalTags, chunks, describeDbError, redactDatabaseUrl } from '../../src/store/postgres-support.js';
+import { canonicalTags, chunks, describeDbError, isUnavailable, redactDatabaseUrl } from '../../src/store/postgres-support.js';
 import { tagSetKey } from '../../src/store/snapshot.js';
 
 t.test('redactDatabaseUrl drops the password and the query string', async (t) => {
@@ -33,4 +33,16 @@ t.test('chunks', async (t) => {
   t.same(chunks([1, 2], 5), [[1, 2]]);
   t.throws(() => chunks([1], 0), RangeError);
   t.throws(() => chunks([1], 1.5), RangeError);
+});
+
+t.test('isUnavailable: outages yes, bugs and bad data no', async (t) => {
+  const coded = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+  for (const e of [coded('ECONNREFUSED'), coded('ECONNRESET'), coded('ETIMEDOUT'), coded('ENOTFOUND'), coded('08006'), coded('08001'), coded('57P01'), coded('57P03'), coded('57014'), coded('53300'),
+    new Error('Connection terminated unexpectedly'), new Error('timeout exceeded when trying to connect'), new Error('Query read timeout'),
+    new AggregateError([coded('ECONNREFUSED'), coded('ECONNREFUSED')], '')]) {
+    t.equal(isUnavailable(e), true, `${(e as { code?: string }).code ?? e.message}`);
+  }
+  for (const e of [coded('42P01'), coded('23505'), coded('22P02'), new TypeError('compliance_score must be within 0–1'), new AggregateError([], ''), new AggregateError([coded('ECONNREFUSED'), coded('42P01')], ''), 'ECONNREFUSED', null]) {
+    t.equal(isUnavailable(e), false, String(e instanceof Error ? ((e as { code?: string }).code ?? e.message) : e));
+  }
 });
