@@ -11,6 +11,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { createPostgresHistoryStore } from '../src/store/postgres.js';
 import { createSqliteHistoryStore } from '../src/store/sqlite.js';
 import type { HistoryStore } from '../src/store/types.js';
+import { countingHistoryStore } from '../src/metrics/counting-history.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,7 +61,7 @@ const historyPlugin: FastifyPluginAsync<HistoryPluginOptions> = async (app, opts
   }, opts.pruneIntervalMs ?? DAY_MS);
   timer.unref();
 
-  app.decorate('history', store);
+  app.decorate('history', countingHistoryStore(store));
   app.addHook('onClose', async () => {
     clearInterval(timer);
     await store.close();

@@ -6,7 +6,7 @@
  */
 import type { BaseLogger } from 'pino';
 import { loadShared, type SharedFlightOptions } from './shared-flight.js';
-import type { CacheEntry, CacheHealth, CacheStore, GetOrLoadOptions, LoadResult, ResultCache } from './types.js';
+import type { CacheCounters, CacheEntry, CacheHealth, CacheStore, GetOrLoadOptions, LoadResult, ResultCache } from './types.js';
 
 export type CacheLogger = Pick<BaseLogger, 'warn' | 'debug'>;
 
@@ -113,6 +113,8 @@ export function createResultCache(store: CacheStore, options: ResultCacheOptions
     });
   }
 
+  const counters: CacheCounters = { hits: 0, misses: 0, joined: 0 };
+
   return {
     get: (key) => store.get(key),
     async set(key, value, ttlSeconds) {
@@ -126,7 +128,10 @@ export function createResultCache(store: CacheStore, options: ResultCacheOptions
       if (signal?.aborted) throw abortReason(signal);
       if (!forceRefresh) {
         const hit = await safeGet<T>(key);
-        if (hit !== undefined) return { value: hit.value, stored_at: hit.stored_at, source: 'cache' };
+        if (hit !== undefined) {
+          counters.hits += 1;
+          return { value: hit.value, stored_at: hit.stored_at, source: 'cache' };
+        }
         if (signal?.aborted) throw abortReason(signal);
       }
       // A load already in flight for this key is at least as fresh as a new one would be, so a
@@ -135,8 +140,12 @@ export function createResultCache(store: CacheStore, options: ResultCacheOptions
       const flight = existing ?? startFlight(key, ttlSeconds, loader, forceRefresh);
       const result = await waitFor(flight, signal);
       // A value another replica loaded while this one waited is served from the shared cache.
-      return { value: result.value as T, stored_at: result.stored_at, source: existing !== undefined ? 'joined' : result.peer ? 'cache' : 'loaded' };
+      const source = existing !== undefined ? 'joined' : result.peer ? 'cache' : 'loaded';
+      counters[source === 'joined' ? 'joined' : source === 'cache' ? 'hits' : 'misses'] += 1;
+      return { value: result.value as T, stored_at: result.stored_at, source };
     },
+
+    counters: () => ({ ...counters }),
 
     health(): CacheHealth {
       return store.health();

@@ -61,6 +61,13 @@ export interface LoadLock {
   isHeld(key: string): Promise<boolean | undefined>;
 }
 
+/** getOrLoad answers since start: served from the cache, loaded (miss), or joined to a load in flight. */
+export interface CacheCounters {
+  hits: number;
+  misses: number;
+  joined: number;
+}
+
 export interface ResultCache {
   get<T>(key: string): Promise<CacheEntry<T> | undefined>;
   set<T>(key: string, value: T, ttlSeconds: number): Promise<void>;
@@ -73,4 +80,6 @@ export interface ResultCache {
   getOrLoad<T>(key: string, ttlSeconds: number, loader: (signal: AbortSignal) => Promise<T>, options?: GetOrLoadOptions): Promise<LoadResult<T>>;
   health(): CacheHealth;
   close(): Promise<void>;
+  /** getOrLoad counters (metrics). */
+  counters?(): CacheCounters;
 }

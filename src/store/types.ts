@@ -59,6 +59,12 @@ export interface HistoryQuery {
   account_ids?: string[];
 }
 
+/** Snapshot writes since start (metrics). */
+export interface HistoryWriteCounters {
+  ok: number;
+  failed: number;
+}
+
 export interface HistoryStore {
   readonly backend: 'sqlite' | 'postgres' | 'memory';
   saveSnapshot(snapshot: SnapshotInput): Promise<SnapshotSummary>;
@@ -68,5 +74,7 @@ export interface HistoryStore {
   /** Delete snapshots older than the retention limit; returns how many were removed. */
   prune(olderThan: string): Promise<number>;
   health(): Promise<{ ok: boolean; detail?: string }>;
+  /** saveSnapshot outcomes so far, when the store counts them (plugins/history.ts wraps every store). */
+  writeCounters?(): HistoryWriteCounters;
   close(): Promise<void>;
 }
