@@ -1,6 +1,7 @@
+import pg from 'pg';
 import pino from 'pino';
 import t from 'tap';
-import { PG_MIGRATIONS } from '../../src/store/postgres-migrations.js';
+import { migratePostgres, PG_MIGRATIONS } from '../../src/store/postgres-migrations.js';
 import { createPostgresHistoryStore } from '../../src/store/postgres.js';
 import type { SnapshotResourceState } from '../../src/store/types.js';
 import { historyStoreContract, SCOPE_A, SCOPE_B, snapshot } from './contract.js';
@@ -50,6 +51,34 @@ t.test('postgres backend', { skip }, async (t) => {
     await Promise.all([a.close(), b.close()]);
     const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
     t.same(rows.map((r) => r.version), PG_MIGRATIONS.map((m) => m.version));
+  });
+
+  t.test('versioned: a later migration is applied once; a newer database is reported, not broken', async (t) => {
+    const store = await open();
+    await store.close();
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    t.teardown(() => pool.end());
+    const next = [...PG_MIGRATIONS, { version: 1_000, name: 'test: extra table', sql: 'CREATE TABLE migration_probe (x INTEGER)' }];
+    t.same(await migratePostgres(pool, next), { applied: [1_000], unknown: [] });
+    t.same(await migratePostgres(pool, next), { applied: [], unknown: [] }, 'nothing left to apply');
+    t.same(await db.query('SELECT COUNT(*)::int AS c FROM migration_probe'), [{ c: 0 }]);
+    const lines: string[] = [];
+    const capture = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const older = await createPostgresHistoryStore({ url: db.url, logger: capture });
+    await older.close();
+    const warned = lines.map((l) => JSON.parse(l) as { msg: string; unknown_migrations?: number[] }).find((l) => l.msg === 'history database has migrations newer than this build');
+    t.same(warned?.unknown_migrations, [1_000]);
+    await db.query('DROP TABLE migration_probe');
+    await db.query('DELETE FROM schema_migrations WHERE version = 1000');
+  });
+
+  t.test('a failing migration leaves nothing behind (one transaction)', async (t) => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    t.teardown(() => pool.end());
+    const broken = [...PG_MIGRATIONS, { version: 1_001, name: 'test: half good', sql: 'CREATE TABLE half_done (x INTEGER); SELECT no_such_function()' }];
+    await t.rejects(migratePostgres(pool, broken), { code: '42883' });
+    t.same(await db.query("SELECT to_regclass('half_done') IS NULL AS gone"), [{ gone: true }]);
+    t.same(await db.query('SELECT version FROM schema_migrations ORDER BY version'), PG_MIGRATIONS.map((m) => ({ version: m.version })));
   });
 
   t.test('identical tag sets are stored once; chunked inserts keep every row', async (t) => {
