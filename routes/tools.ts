@@ -85,7 +85,7 @@ const toolRoutes: FastifyPluginAsync = async (app) => {
     const body = request.body;
     const name = typeof body === 'object' && body !== null && 'name' in body ? body.name : undefined;
     if (typeof name !== 'string' || name === '') {
-      throw new UserError('Send {"name": "<tool name>", "arguments": {…}}; see GET /mcp/tools for the names', { field: 'name' });
+      throw new UserError('Send {"name": "<tool name>", "arguments": {…}}; see GET /mcp/tools for the names', { field: '/name' });
     }
     const args = typeof body === 'object' && body !== null && 'arguments' in body ? body.arguments : {};
     try {

@@ -166,5 +166,6 @@ export function describeValidationErrors(errors: TLocalizedValidationError[], va
     else message = `${prefix}${show(at)} ${errs[0]?.message ?? 'is invalid'}`;
     note(path, message);
   }
-  return { field: firstField ?? '', messages: messages.length > 0 ? messages : ['the arguments do not match the tool schema'] };
+  // `field` is a JSON pointer (`/resource_types/0`), the same form tool handlers use in UserErrors.
+  return { field: firstField === null || firstField === '' ? '' : `/${firstField}`, messages: messages.length > 0 ? messages : ['the arguments do not match the tool schema'] };
 }

@@ -102,7 +102,7 @@ export const checkTagCompliance = defineTool({
     {},
     { resource_types: ['ec2:instance', 'rds:db'], filters: { regions: ['us-east-1'] }, severity: 'errors_only', limit: 20 },
     { account_ids: ['all'], store_snapshot: true },
-    { resource_types: ['s3:bucket'], filters: { tags: { Environment: 'prod' } }, account_ids: ['prod', '123456789012'] },
+    { resource_types: ['s3:bucket'], filters: { tags: { Environment: 'prod' } }, account_ids: ['production', '123456789012'] },
   ],
   async handler(ctx, input) {
     const filters = input.filters ?? {};

@@ -81,7 +81,7 @@ export const compareAccounts = defineTool({
   outputSchema: Output,
   annotations: { title: 'Compare accounts', readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scans: true,
-  examples: [{ account_ids: ['prod', 'staging'] }, { account_ids: ['all'], resource_types: ['ec2:instance', 'rds:db'], regions: ['us-east-1'] }],
+  examples: [{ account_ids: ['production', 'staging'] }, { account_ids: ['all'], resource_types: ['ec2:instance', 'rds:db'], regions: ['us-east-1'] }],
   async handler(ctx, input) {
     const scope = await resolveScope(ctx, input);
     const wantsAll = input.account_ids.some((a) => a.toLowerCase() === 'all');

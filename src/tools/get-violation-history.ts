@@ -155,7 +155,7 @@ export const getViolationHistory = defineTool({
   outputSchema: Output,
   annotations: { title: 'Get compliance history', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   scans: false,
-  examples: [{}, { days_back: 90, group_by: 'week' }, { days_back: 7, account_ids: ['prod'] }],
+  examples: [{}, { days_back: 90, group_by: 'week' }, { days_back: 7, account_ids: ['production'] }],
   async handler(ctx, input) {
     const daysBack = input.days_back ?? 30;
     const groupBy: TrendGranularity = input.group_by ?? 'day';

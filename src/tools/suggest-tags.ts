@@ -86,7 +86,7 @@ export const suggestTags = defineTool({
   outputSchema: Output,
   annotations: { title: 'Suggest tags', readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   scans: true,
-  examples: [{ resource_arn: 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc123def4567890' }],
+  examples: [{ resource_arn: 'arn:aws:ec2:eu-west-1:210987654321:instance/i-e9d62407658266882' }],
   async handler(ctx, input) {
     const policy = ctx.policy.current();
     const parsed = parseArn(input.resource_arn);

@@ -69,7 +69,7 @@ t.test('400 names the bad field and says what is allowed', async (t) => {
   t.equal(res.statusCode, 400);
   const body = res.json() as { error: string; message: string; field: string; request_id: string };
   t.equal(body.error, 'invalid_arguments');
-  t.equal(body.field, 'resource_types/0');
+  t.equal(body.field, '/resource_types/0');
   t.equal(body.message, 'Invalid arguments for echo_scope: resource_types/0: "ec2:spaceship" is not a supported resource type (allowed: ec2:instance, s3:bucket, rds:db)');
   t.equal(res.headers['x-request-id'], body.request_id);
 
@@ -151,7 +151,7 @@ t.test('compatibility routes: GET /mcp/tools and POST /mcp/tools/call', async (t
 
   const noName = await app.inject({ method: 'POST', url: '/mcp/tools/call', payload: { arguments: {} } });
   t.equal(noName.statusCode, 400);
-  t.equal((noName.json() as { field: string }).field, 'name');
+  t.equal((noName.json() as { field: string }).field, '/name');
 });
 
 t.test('unknown route → 404 JSON', async (t) => {

@@ -97,7 +97,7 @@ t.test('multi-account answer: account_metadata, account_breakdown, account_error
   t.match(out.note, /Data is partial/);
   t.same(ctx.fakeInventory.requests[0]?.account_ids, [A, B, C]);
   t.same(ctx.fakeInventory.requests[0]?.skipped_accounts, [{ account_id: D, reason: 'account is SUSPENDED' }], 'skipped accounts handed to the scan');
-  t.same(ctx.fakeCosts.calls.map((c) => c.account_ids), [[A, B]], 'one CE query for every scanned account');
+  t.same(ctx.fakeCosts.calls.map((c) => c.account_ids), [[A, B, C]], 'one CE query for every attempted account: the failed one\'s spend is reported unallocated, not dropped');
 });
 
 t.test('pagination: pages concatenate to the full list; foreign and broken cursors are refused', async (t) => {

@@ -62,9 +62,10 @@ export function periodDays(period: CostPeriod): number {
   return Math.round((Date.parse(`${period.end}T00:00:00Z`) - Date.parse(`${period.start}T00:00:00Z`)) / DAY_MS);
 }
 
-/** Accounts whose inventory is usable (succeeded or partial). */
+/** Accounts whose spend is read: every account the scan attempted. A failed account's spend is
+ * still real: with no resources to carry it, it is reported as unallocated, never dropped. */
 export function scannedAccountIds(inventory: Inventory): string[] {
-  return inventory.accounts.filter((a) => a.status === 'succeeded' || a.status === 'partial').map((a) => a.account_id).sort();
+  return inventory.accounts.filter((a) => a.status !== 'skipped').map((a) => a.account_id).sort();
 }
 
 function emptyAllocation(): CostAllocation {
