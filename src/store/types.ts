@@ -1,6 +1,6 @@
 /**
  * History store contract: compliance snapshots over time. Backends: SQLite (embedded default)
- * and, in a later issue, PostgreSQL. Both must pass the same contract suite.
+ * and PostgreSQL (HISTORY_DATABASE_URL). Both pass the same contract suite (test/store/contract.ts).
  */
 
 export interface SnapshotScope {
