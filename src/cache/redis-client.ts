@@ -4,6 +4,7 @@
  * while disconnected fails at once and the cache answers "miss"), and reconnection with capped
  * exponential backoff for as long as the process runs.
  */
+import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 
 export interface RedisClientOptions {
@@ -13,6 +14,11 @@ export interface RedisClientOptions {
   /** Upper bound of the reconnect delay (default 2000 ms). */
   maxBackoffMs?: number;
   connectionName?: string;
+  /**
+   * Extra TLS settings for rediss:// URLs (e.g. a private CA in tests). In production a private
+   * CA is given to Node with NODE_EXTRA_CA_CERTS; certificates are always verified.
+   */
+  tls?: ConnectionOptions;
 }
 
 /** Reconnect delay after `times` failed attempts: 50 ms doubling, capped, with jitter. Never gives up. */
@@ -31,5 +37,6 @@ export function createRedisClient(options: RedisClientOptions): Redis {
     autoResendUnfulfilledCommands: false,
     retryStrategy: (times) => reconnectDelay(times, maxBackoff),
     connectionName: options.connectionName ?? 'finops-tag-compliance',
+    ...(options.tls !== undefined && options.url.startsWith('rediss://') ? { tls: { ...options.tls } } : {}),
   });
 }

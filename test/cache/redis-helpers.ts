@@ -88,12 +88,19 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
+/** TLS files for a private server (the port then speaks TLS only). */
+export interface PrivateTls {
+  cert: string;
+  key: string;
+}
+
 /** A throwaway redis-server on a free port, no persistence. */
-export async function startPrivateRedis(extraArgs: string[] = []): Promise<PrivateRedis> {
+export async function startPrivateRedis(extraArgs: string[] = [], tls?: PrivateTls): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | null = null;
+  const listen = tls === undefined ? ['--port', String(port)] : ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-auth-clients', 'no'];
   const start = async (): Promise<void> => {
-    const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' });
+    const p = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' });
     child = p;
     for (let i = 0; i < 100; i++) {
       if (await portOpen(port)) return;
@@ -112,7 +119,7 @@ export async function startPrivateRedis(extraArgs: string[] = []): Promise<Priva
     });
   };
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, kill, restart: start, stop: kill };
+  return { port, url: `${tls === undefined ? 'redis' : 'rediss'}://127.0.0.1:${port}`, kill, restart: start, stop: kill };
 }
 
 /** Remove every key under `prefix` (entries and locks) with a short-lived client. */

@@ -4,6 +4,10 @@
  * lock (waiting, a dead holder, a failed holder, forced refreshes), an unreachable Redis, and a
  * password-protected private server.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { Redis } from 'ioredis';
 import { createRedisClient, reconnectDelay } from '../../src/cache/redis-client.js';
@@ -30,10 +34,10 @@ function recorder(): { logs: Logged[]; logger: { info: (o: object, m: string) =>
 }
 
 /** One "replica": its own client, store and ResultCache on the given prefix. */
-async function replica(prefix: string, url = SHARED_REDIS_URL, lockTtlMs = 15_000) {
-  const client = createRedisClient({ url, connectTimeoutMs: 1000, commandTimeoutMs: 1000, maxBackoffMs: 200 });
+async function replica(prefix: string, url = SHARED_REDIS_URL, ca?: string) {
+  const client = createRedisClient({ url, connectTimeoutMs: 1000, commandTimeoutMs: 1000, maxBackoffMs: 200, ...(ca === undefined ? {} : { tls: { ca } }) });
   const rec = recorder();
-  const store = createRedisStore({ client, prefix, logger: rec.logger, lockTtlMs });
+  const store = createRedisStore({ client, prefix, logger: rec.logger });
   await store.waitUntilReady(2000);
   let clock = CONTRACT_START;
   const cache = createResultCache(store, { now: () => new Date(clock), sharedFlight: { firstPollMs: 10, maxPollMs: 50 } });
@@ -229,4 +233,32 @@ t.test('password-protected private Redis: the URL password authenticates; a wron
   t.teardown(() => bad.cache.close());
   t.same(bad.cache.health(), { backend: 'redis', status: 'degraded' });
   t.same(await bad.cache.getOrLoad('k', 60, async () => 'loaded anyway'), { value: 'loaded anyway', stored_at: '2026-01-01T00:00:00.000Z', source: 'loaded' });
+});
+
+t.test('rediss:// speaks TLS and verifies the server certificate', async (t) => {
+  if (!(await redisServerOrSkip(t, 'TLS test'))) return;
+  const dir = mkdtempSync(join(tmpdir(), 'redis-tls-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const server = await startPrivateRedis([], { cert, key });
+  t.teardown(() => server.stop());
+  t.match(server.url, /^rediss:\/\//);
+  const ca = readFileSync(cert, 'utf8');
+
+  const tls = await replica('tls:', server.url, ca);
+  t.teardown(() => tls.cache.close());
+  t.same(tls.cache.health(), { backend: 'redis', status: 'ok' });
+  t.equal((await tls.cache.getOrLoad('k', 60, async () => 'v')).source, 'loaded');
+  t.equal((await tls.cache.getOrLoad('k', 60, async () => 'v')).source, 'cache');
+
+  const untrusted = await replica('tls:', server.url);
+  t.teardown(() => untrusted.cache.close());
+  t.same(untrusted.cache.health(), { backend: 'redis', status: 'degraded' }, 'an unknown CA is refused');
+
+  const plain = await replica('tls:', server.url.replace('rediss://', 'redis://'), ca);
+  t.teardown(() => plain.cache.close());
+  t.same(plain.cache.health(), { backend: 'redis', status: 'degraded' }, 'redis:// does not speak TLS');
+  t.equal((await plain.cache.getOrLoad('k', 60, async () => 'uncached')).value, 'uncached');
 });
