@@ -262,3 +262,25 @@ t.test('rediss:// speaks TLS and verifies the server certificate', async (t) => 
   t.same(plain.cache.health(), { backend: 'redis', status: 'degraded' }, 'redis:// does not speak TLS');
   t.equal((await plain.cache.getOrLoad('k', 60, async () => 'uncached')).value, 'uncached');
 });
+
+t.test('transitions are logged once each: connected, unavailable, available again', async (t) => {
+  if (!(await redisServerOrSkip(t, 'transition log test'))) return;
+  const server = await startPrivateRedis();
+  t.teardown(() => server.stop());
+  const r = await replica('transitions:', server.url);
+  t.teardown(() => r.cache.close());
+  t.equal((await r.cache.getOrLoad('k', 60, async () => 1)).source, 'loaded');
+  await server.kill();
+  t.ok(await eventually(() => r.cache.health().status === 'degraded'));
+  for (let i = 0; i < 5; i++) t.equal((await r.cache.getOrLoad('k', 60, async () => 2)).source, 'loaded', 'answers without cache');
+  await new Promise((res) => setTimeout(res, 500)); // several failed reconnects
+  await server.restart();
+  t.ok(await eventually(() => r.cache.health().status === 'ok'), 'reconnected by itself');
+  t.equal((await r.cache.getOrLoad('k', 60, async () => 3)).source, 'loaded', 'the restarted server is empty');
+  t.same(await r.cache.getOrLoad('k', 60, async () => 4), { value: 3, stored_at: '2026-01-01T00:00:00.000Z', source: 'cache' });
+  t.same(r.logs, [
+    { level: 'info', msg: 'Redis result cache connected' },
+    { level: 'warn', msg: 'Redis result cache unavailable: loading without cache until it returns' },
+    { level: 'info', msg: 'Redis result cache available again' },
+  ]);
+});

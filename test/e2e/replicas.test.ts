@@ -51,6 +51,7 @@ t.test('two replicas sharing one Redis', async (t) => {
   t.test('a scan on the first replica is a cache hit on the second', async (t) => {
     const [a, b] = await pair();
     t.same((await a.health()).cache, { backend: 'redis', status: 'ok' });
+    t.same([a.app.redis?.status, b.app.redis?.status], ['ready', 'ready'], 'app.redis: the shared client, for other plugins');
     const before = cachedCalls(sim);
     const first = await a.post('check_tag_compliance', scan);
     t.equal(first.status, 200);
