@@ -11,7 +11,9 @@ import cachePlugin from '../plugins/cache.js';
 import configPlugin from '../plugins/config.js';
 import errorsPlugin from '../plugins/errors.js';
 import historyPlugin from '../plugins/history.js';
+import metricsPlugin from '../plugins/metrics.js';
 import policyPlugin, { type PolicyPluginOptions } from '../plugins/policy.js';
+import pressurePlugin, { type PressurePluginOptions } from '../plugins/pressure.js';
 import rateLimitPlugin from '../plugins/rate-limit.js';
 import scanPlugin from '../plugins/scan.js';
 import securityPlugin from '../plugins/security.js';
@@ -43,6 +45,8 @@ export interface BuildAppOptions {
   contextFactory?: ContextFactory;
   policy?: PolicyPluginOptions;
   health?: HealthRoutesOptions;
+  /** Load-shedding sampling (tests). */
+  pressure?: PressurePluginOptions;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -53,6 +57,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(configPlugin, { config });
   await app.register(errorsPlugin);
+  await app.register(metricsPlugin);
+  await app.register(pressurePlugin, options.pressure ?? {});
   await app.register(securityPlugin);
   await app.register(authPlugin);
   await app.register(policyPlugin, options.policy ?? {});

@@ -4,6 +4,7 @@
  * shared between transports; Redis is used when the app has one.
  */
 import t from 'tap';
+import { Redis } from 'ioredis';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { MemoryWindowCounter, RedisWindowCounter } from '../../src/auth/window-counter.js';
@@ -90,20 +91,25 @@ t.test('memory counter: fixed windows', async (t) => {
   t.same(await c.incr('k', 60_000), { current: 1, ttl: 60_000 }, 'a new window');
 });
 
-t.test('Redis counter (skipped when Redis is not running)', async (t) => {
-  const { default: Redis } = await import('ioredis');
+async function redisOrNull(): Promise<Redis | null> {
   const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   try {
     await redis.connect();
+    return redis;
   } catch {
     redis.disconnect();
-    if (process.env.CI === 'true') t.fail('Redis is required in CI');
-    else {
-      console.error('# Redis not reachable at 127.0.0.1:6379: skipping the Redis counter test');
-      t.skip('Redis not available');
-    }
-    return;
+    return null;
   }
+}
+
+const redis = await redisOrNull();
+if (redis === null) {
+  if (process.env.CI === 'true') t.fail('Redis is required in CI (127.0.0.1:6379)');
+  else console.error('# Redis not reachable at 127.0.0.1:6379: skipping the Redis counter test');
+}
+
+t.test('Redis counter', { skip: redis === null ? 'Redis not available at 127.0.0.1:6379' : false }, async (t) => {
+  if (redis === null) return;
   t.teardown(() => redis.quit());
   const prefix = `test-rate-${process.pid}-${Date.now()}:`;
   const c = new RedisWindowCounter(redis, prefix);

@@ -15,7 +15,7 @@ import { API_KEYS, KEYS, auditLines, bearer, secretScan, securedApp } from './he
 
 isolateNetwork();
 
-const textOf = (r: { content: unknown }): string => (r.content as { text: string }[])[0]?.text ?? '';
+const textOf = (r: unknown): string => ((r as { content?: { text?: string }[] }).content ?? [])[0]?.text ?? '';
 
 async function mcpClient(base: string, key: string): Promise<Client> {
   const client = new Client({ name: 'session', version: '1.0.0' });
