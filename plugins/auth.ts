@@ -18,6 +18,13 @@ declare module 'fastify' {
 /** Paths anyone may call (load balancer probes). */
 export const PUBLIC_PATHS = new Set(['/health', '/ready']);
 
+/** Public too: the API description (/docs, its assets and /docs/json: no data, and "Try it out"
+ * still needs a key) and /metrics when METRICS_PUBLIC=true. */
+export function isPublicPath(path: string, config: Pick<AppConfig, 'metrics'>): boolean {
+  if (PUBLIC_PATHS.has(path) || path === '/docs' || path.startsWith('/docs/')) return true;
+  return path === '/metrics' && config.metrics?.public === true;
+}
+
 export const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', allowed_accounts: null });
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
@@ -59,7 +66,7 @@ const authPlugin: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', async (request, reply) => {
     request.principal = ANONYMOUS;
     const path = request.url.split('?')[0] ?? '';
-    if (!required || PUBLIC_PATHS.has(path)) return;
+    if (!required || isPublicPath(path, app.config)) return;
     const token = bearerToken(request);
     if (token === null) return deny(reply, request, 'Authentication required: send "Authorization: Bearer <API key>".');
     const id = match(token);

@@ -20,6 +20,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, opts) => {
   app.addHook('preClose', async () => {
     await sessions.closeAll();
   });
+  if (app.hasDecorator('metrics')) app.metrics.setSources({ sessions: () => sessions.countByKind() });
   await app.register(mcpRoutes, { sessions });
   await app.register(sseRoutes, { sessions });
   await app.register(toolRoutes);

@@ -28,7 +28,7 @@ const mcpRoutes: FastifyPluginAsync<McpRoutesOptions> = async (app, { sessions }
   const { stateless } = app.config.mcp;
 
   const serverFor = (request: FastifyRequest) =>
-    createMcpServer({ runner: app.toolRunner, logger: request.log, principal: request.principal, version: VERSION });
+    createMcpServer({ runner: app.toolRunner, logger: app.log, principal: request.principal, version: VERSION });
 
   /** Hand the request to an SDK transport; failures after hijacking are logged and answered 500. */
   async function handOver(request: FastifyRequest, reply: FastifyReply, transport: StreamableHTTPServerTransport): Promise<void> {

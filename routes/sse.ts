@@ -22,7 +22,7 @@ const sseRoutes: FastifyPluginAsync<SseRoutesOptions> = async (app, { sessions }
     }
     reply.hijack();
     const transport = new SSEServerTransport('/messages', reply.raw);
-    const server = createMcpServer({ runner: app.toolRunner, logger: request.log, principal: request.principal, version: VERSION });
+    const server = createMcpServer({ runner: app.toolRunner, logger: app.log, principal: request.principal, version: VERSION });
     const id = transport.sessionId;
     transports.set(id, transport);
     sessions.add({

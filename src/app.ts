@@ -9,6 +9,7 @@ import authPlugin from '../plugins/auth.js';
 import awsPlugin from '../plugins/aws.js';
 import cachePlugin from '../plugins/cache.js';
 import configPlugin from '../plugins/config.js';
+import docsPlugin from '../plugins/docs.js';
 import errorsPlugin from '../plugins/errors.js';
 import historyPlugin from '../plugins/history.js';
 import metricsPlugin from '../plugins/metrics.js';
@@ -57,6 +58,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(configPlugin, { config });
   await app.register(errorsPlugin);
+  await app.register(docsPlugin);
   await app.register(metricsPlugin);
   await app.register(pressurePlugin, options.pressure ?? {});
   await app.register(securityPlugin);

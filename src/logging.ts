@@ -55,7 +55,22 @@ export function fastifyOptions(config: Pick<AppConfig, 'log_level'>, logger: boo
   };
 }
 
-/** onRequest hook: echo the request id, on the raw response so hijacked replies carry it too. */
-export async function echoRequestId(request: { id: string }, reply: { raw: { setHeader(name: string, value: string): unknown } }): Promise<void> {
+/**
+ * onRequest hook: echo the request id, on the raw response so hijacked replies carry it too, and
+ * put the effective id (sent or generated) on the raw request, where the MCP transports read
+ * headers from (the id reaches the tool result's `_meta.request_id` and the call's log lines).
+ */
+export async function echoRequestId(
+  request: { id: string; raw: { headers: IncomingMessage['headers'] } },
+  reply: { raw: { setHeader(name: string, value: string): unknown } },
+): Promise<void> {
+  request.raw.headers[REQUEST_ID_HEADER] = request.id;
   reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
+}
+
+/** The request id the MCP transport saw for this message (set by echoRequestId), if any. */
+export function requestIdFromHeaders(headers: Record<string, string | string[] | undefined> | undefined): string | undefined {
+  const value = headers?.[REQUEST_ID_HEADER];
+  const id = Array.isArray(value) ? value[0] : value;
+  return id !== undefined && SAFE_REQUEST_ID.test(id) ? id : undefined;
 }

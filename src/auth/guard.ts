@@ -97,6 +97,8 @@ export function guardRunner(inner: ToolRunner, opts: GuardOptions): ToolRunner {
   return {
     list: () => inner.list(),
     has: (name) => inner.has(name),
+    // Metrics observe the runner underneath (calls refused here never reach a tool).
+    observe: inner.observe?.bind(inner),
     async call(name, rawArgs, options: GuardedCallOptions) {
       const started = now();
       const via = options.via ?? 'rest';

@@ -9,6 +9,7 @@ import type { FastifyBaseLogger as Logger } from 'fastify';
 import { INTERNAL_MESSAGE, mapError } from '../../plugins/errors.js';
 import type { ToolRunner } from '../../plugins/tools.js';
 import type { GuardedCallOptions } from '../auth/guard.js';
+import { requestIdFromHeaders } from '../logging.js';
 import type { ProgressReporter } from '../core/types.js';
 import type { Principal } from '../tools/types.js';
 
@@ -80,18 +81,22 @@ export function createMcpServer(options: McpServerOptions): Server {
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name } = request.params;
+    // The HTTP request that carried this call (not the one that opened the session) names the call.
+    const requestId = requestIdFromHeaders(extra.requestInfo?.headers);
+    const log = requestId === undefined ? logger : logger.child({ reqId: requestId });
+    const meta = requestId === undefined ? {} : { _meta: { request_id: requestId } };
     const progress = progressReporter(
       request.params._meta?.progressToken,
       (params) => extra.sendNotification({ method: 'notifications/progress', params }),
-      logger,
+      log,
     );
     try {
       // via/session_id let the tool-call guard apply the session budget and MCP rate limit.
-      const callOptions: GuardedCallOptions = { signal: extra.signal, progress, logger, principal, via: 'mcp', session_id: extra.sessionId };
+      const callOptions: GuardedCallOptions = { signal: extra.signal, progress, logger: log, principal, via: 'mcp', session_id: extra.sessionId };
       const result = await runner.call(name, request.params.arguments ?? {}, callOptions);
-      return toolResult(result);
+      return { ...toolResult(result), ...meta };
     } catch (err) {
-      return errorResult(err, logger, name);
+      return { ...errorResult(err, log, name), ...meta };
     }
   });
 

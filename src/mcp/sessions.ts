@@ -32,6 +32,13 @@ export class SessionRegistry {
     return this.sessions.size;
   }
 
+  /** Open sessions by transport (both kinds always present). */
+  countByKind(): Record<SessionEntry['kind'], number> {
+    const out: Record<SessionEntry['kind'], number> = { 'streamable-http': 0, sse: 0 };
+    for (const s of this.sessions.values()) out[s.kind] += 1;
+    return out;
+  }
+
   /** True when another session may be opened. */
   hasRoom(): boolean {
     return this.sessions.size < this.opts.maxSessions;
