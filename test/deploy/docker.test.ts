@@ -139,7 +139,12 @@ async function getHealth(url: string): Promise<{ status: number; body: Record<st
   }
 }
 
-t.test('the Dockerfile steps, run outside Docker, give a server whose /health answers', { timeout: 20 * 60_000 }, async (t) => {
+// Two `npm ci` runs and two native builds of better-sqlite3 take several minutes on 2 cores, which
+// does not fit the 10-minute test run: this step runs with `npm run test:deploy` (RUN_DOCKER_STEPS=1).
+const RUN_DOCKER_STEPS = process.env['RUN_DOCKER_STEPS'] === '1';
+if (!RUN_DOCKER_STEPS) console.error('# NOTICE: the Dockerfile build/run steps test is SKIPPED here; run it with `npm run test:deploy`.');
+
+t.test('the Dockerfile steps, run outside Docker, give a server whose /health answers', { timeout: 20 * 60_000, skip: RUN_DOCKER_STEPS ? false : 'slow (two npm ci + native builds): run `npm run test:deploy`' }, async (t) => {
   isolateNetwork();
   const tmp = mkdtempSync(join(tmpdir(), 'finops-docker-'));
   let server: ChildProcess | null = null;
