@@ -13,7 +13,8 @@ import { testConfig, type DeepPartial } from '../../src/config/index.js';
 import type { AppConfig } from '../../src/config/types.js';
 import type { Simulator } from '../../src/simulator/types.js';
 
-export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379';
+/** The shared test Redis (TEST_REDIS_URL overrides, e.g. to try the skip path). */
+export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A prefix no other run shares. */
 export function runPrefix(area: string): string {
@@ -34,18 +35,32 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+/** A real PING round trip (a bare TCP connect can be faked by network interceptors such as nock). */
+async function redisAnswers(url: string): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
 /**
  * true when the shared Redis answers. Otherwise: CI=true fails the test, elsewhere the caller
  * skips (with a visible notice).
  */
 export async function sharedRedisOrSkip(t: Test, what: string): Promise<boolean> {
-  if (await portOpen(6379)) return true;
+  if (await redisAnswers(SHARED_REDIS_URL)) return true;
   if (process.env.CI === 'true') {
-    t.fail(`Redis is required at 127.0.0.1:6379 in CI (${what})`);
+    t.fail(`Redis is required at ${SHARED_REDIS_URL} in CI (${what})`);
     return false;
   }
-  console.error(`# SKIPPED ${what}: no Redis at 127.0.0.1:6379`);
-  t.skip(`no Redis at 127.0.0.1:6379: ${what} not run`, async () => undefined);
+  console.error(`# SKIPPED ${what}: no Redis at ${SHARED_REDIS_URL}`);
+  t.skip(`no Redis at ${SHARED_REDIS_URL}: ${what} not run`, async () => undefined);
   return false;
 }
 
