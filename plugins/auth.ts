@@ -5,7 +5,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { oauthChallenge, RESOURCE_METADATA_PATH, SCOPES_SUPPORTED, tokenVerifier, type OAuthSettings } from '../src/auth/oauth.js';
 import type { AppConfig } from '../src/config/types.js';
 import type { Principal } from '../src/tools/types.js';
 
@@ -57,11 +58,43 @@ function deny(reply: FastifyReply, request: FastifyRequest, message: string): Fa
     .send({ error: 'unauthorized', message, request_id: request.id });
 }
 
+/** The resource-metadata URL of this server as the client addressed it. */
+function metadataUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}${RESOURCE_METADATA_PATH}`;
+}
+
+/** AUTH_MODE=oauth: JWT Bearer tokens, 401 pointing at the resource metadata, the metadata route. */
+function oauthMode(app: FastifyInstance, settings: OAuthSettings): void {
+  const verify = tokenVerifier(settings);
+  const challenge = (request: FastifyRequest, reply: FastifyReply, message: string, error?: string): FastifyReply =>
+    reply.code(401).header('www-authenticate', oauthChallenge(metadataUrl(request), error)).send({ error: 'unauthorized', message, request_id: request.id });
+
+  app.get(RESOURCE_METADATA_PATH, async (request) => ({
+    resource: settings.audience,
+    authorization_servers: [settings.issuer],
+    scopes_supported: SCOPES_SUPPORTED,
+    bearer_methods_supported: ['header'],
+    resource_documentation: `${request.protocol}://${request.host}/tools`,
+  }));
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.principal = ANONYMOUS;
+    const path = request.url.split('?')[0] ?? '';
+    if (PUBLIC_PATHS.has(path) || path === RESOURCE_METADATA_PATH) return;
+    const token = bearerToken(request);
+    if (token === null) return challenge(request, reply, 'Authentication required: send "Authorization: Bearer <access token>" (see the resource metadata in WWW-Authenticate).');
+    const result = await verify(token);
+    if (!result.ok) return challenge(request, reply, result.message, 'invalid_token');
+    request.principal = result.principal;
+  });
+}
+
 const authPlugin: FastifyPluginAsync = async (app) => {
   const { auth } = app.config;
-  const required = auth.mode === 'api_key';
-  const match = keyMatcher(auth.api_keys);
   app.decorateRequest('principal', null as unknown as Principal);
+  if (auth.mode === 'oauth' && auth.oauth !== undefined) return oauthMode(app, auth.oauth);
+  const required = auth.mode === 'api_key' || auth.mode === 'oauth';
+  const match = keyMatcher(auth.api_keys);
 
   app.addHook('onRequest', async (request, reply) => {
     request.principal = ANONYMOUS;

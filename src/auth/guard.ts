@@ -12,6 +12,7 @@ import type { AuditSink } from '../audit/log.js';
 import { requestedAccounts, summariseArguments, touchedAccounts } from '../audit/summary.js';
 import type { Principal } from '../tools/types.js';
 import type { SessionCallLimits } from './call-limits.js';
+import { requireScope } from './oauth.js';
 import type { WindowCounter } from './window-counter.js';
 
 /** What the MCP layer adds to a call (src/mcp/server.ts). */
@@ -107,6 +108,7 @@ export function guardRunner(inner: ToolRunner, opts: GuardOptions): ToolRunner {
       let errorCode: string | null = null;
       let result: unknown;
       try {
+        requireScope(options.principal, name, opts.scanning.has(name));
         if (via === 'mcp') await mcpChecks(name, rawArgs, options);
         result = await inner.call(name, rawArgs, options);
         return result;

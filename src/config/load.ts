@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Compile } from 'typebox/compile';
 import { ConfigError } from '../core/errors.js';
 import { ENV_VARS, EnvSchema, type EnvVar } from './env-schema.js';
-import { parseKeyAccounts, securityConfig } from './security.js';
+import { oauthSettings, parseKeyAccounts, securityConfig } from './security.js';
 import type { AppConfig, AuthConfig, LogLevel } from './types.js';
 
 export type Env = Record<string, string | undefined>;
@@ -138,6 +138,7 @@ function auth(values: Record<string, unknown>, host: string): AuthConfig {
   if (explicit === 'api_key' && keys.length === 0) {
     throw new ConfigError('AUTH_MODE=api_key requires API_KEYS or API_KEYS_FILE (got no keys)', 'AUTH_MODE');
   }
+  if (explicit === 'oauth') return { mode: 'oauth', api_keys: keys, oauth: oauthSettings(values) };
   const mode = explicit === 'none' || explicit === 'api_key' ? explicit : keys.length > 0 || !isLoopback(host) ? 'api_key' : 'none';
   if (typeof values.API_KEY_ACCOUNTS === 'string') {
     return { mode, api_keys: keys, key_accounts: parseKeyAccounts(values.API_KEY_ACCOUNTS, keys.map((k) => k.id)) };

@@ -111,3 +111,14 @@ export function defaultSecurity(host: string): SecurityConfig {
     max_event_loop_delay_ms: 1000,
   });
 }
+
+/** AUTH_MODE=oauth settings: issuer and audience required, JWKS defaulting under the issuer. */
+export function oauthSettings(values: Record<string, unknown>): { issuer: string; audience: string; jwks_url: string } {
+  const issuer = values.OAUTH_ISSUER;
+  const audience = values.OAUTH_AUDIENCE;
+  if (typeof issuer !== 'string' || typeof audience !== 'string') {
+    throw new ConfigError('AUTH_MODE=oauth requires OAUTH_ISSUER (the authorization server URL) and OAUTH_AUDIENCE (this server\'s resource URL)', 'AUTH_MODE');
+  }
+  const jwks = typeof values.OAUTH_JWKS_URL === 'string' ? values.OAUTH_JWKS_URL : `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`;
+  return { issuer, audience, jwks_url: jwks };
+}

@@ -91,11 +91,13 @@ export interface McpConfig {
 
 export interface AuthConfig {
   /** AUTH_MODE: api_key (default when keys exist) | none */
-  mode: 'api_key' | 'none';
+  mode: 'api_key' | 'none' | 'oauth';
   /** API_KEYS / API_KEYS_FILE: entries `id:key` or bare keys (id derived). Never logged. */
   api_keys: { id: string; key: string }[];
   /** API_KEY_ACCOUNTS: key id → accounts it may scan (null = every account); absent = unrestricted. */
   key_accounts?: Record<string, string[] | null>;
+  /** AUTH_MODE=oauth: OAUTH_ISSUER, OAUTH_AUDIENCE, OAUTH_JWKS_URL. */
+  oauth?: { issuer: string; audience: string; jwks_url: string };
 }
 
 export interface SecurityConfig {

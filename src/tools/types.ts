@@ -22,6 +22,8 @@ export interface ToolAnnotations {
 export interface Principal {
   id: string;
   allowed_accounts: string[] | null;
+  /** OAuth scopes of the token (AUTH_MODE=oauth); absent for API keys. */
+  scopes?: string[];
 }
 
 /** Everything a handler may use. Handlers never touch SDK clients, Redis or Fastify. */

@@ -101,7 +101,7 @@ t.test('every validation error names the variable, the allowed values and the va
     [{ AWS_ASSUME_ROLE_ARN_TEMPLATE: 'arn:aws:iam::111111111111:role/x' }, 'AWS_ASSUME_ROLE_ARN_TEMPLATE', 'AWS_ASSUME_ROLE_ARN_TEMPLATE must be a role ARN template containing {account_id} (and optionally {role_name}) (got "arn:aws:iam::111111111111:role/x")'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")'],
     [{ AWS_ACCOUNT_DISCOVERY: 'ldap' }, 'AWS_ACCOUNT_DISCOVERY', 'AWS_ACCOUNT_DISCOVERY must be one of static, organizations (got "ldap")'],
-    [{ AUTH_MODE: 'oauth' }, 'AUTH_MODE', 'AUTH_MODE must be one of api_key, none (got "oauth")'],
+    [{ AUTH_MODE: 'saml' }, 'AUTH_MODE', 'AUTH_MODE must be one of api_key, none, oauth (got "saml")'],
     [{ AWS_ENDPOINT_URL: '127.0.0.1:4566' }, 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL must be a URL starting with http:// or https:// (got "127.0.0.1:4566")'],
     [{ REDIS_URL: 'http://cache:6379' }, 'REDIS_URL', 'REDIS_URL must be a URL starting with redis:// or rediss:// (got "http://cache:6379")'],
     [{ ALLOWED_REGIONS: 'us-east-1,Europe' }, 'ALLOWED_REGIONS', 'ALLOWED_REGIONS must be a comma-separated list of AWS region names such as us-east-1,eu-west-1 (got "Europe")'],
