@@ -56,6 +56,7 @@ t.test('REST: the id sent in is echoed and on every line of the request and its 
   const perAccount = accounts.reduce((n, a) => n + Number(a.aws_calls), 0);
   t.ok(Number(finished?.aws_calls) >= perAccount, 'the scan total includes every account');
   t.notOk(lines.some((l) => l.msg === 'cell finished'), 'per-cell detail only at debug');
+  t.match(mine.find((l) => l.audit === true), { tool: 'check_tag_compliance', request_id: 'ops-test-42' }, 'the audit event carries the id');
   const completed = mine.find((l) => l.msg === 'request completed');
   t.ok(completed, 'the request lines carry the id');
 
@@ -89,4 +90,5 @@ t.test('MCP: the id of the HTTP request carrying tools/call is in the result _me
   t.equal(failed.isError, true);
   t.same(failed._meta, { request_id: `mcp-call-${before + 2}` }, 'errors carry it too');
   t.ok(lines.some((l) => l.reqId === `mcp-call-${before + 2}` && l.msg === 'tool call failed'), 'the failure log line has the call id');
+  t.ok(lines.some((l) => l.audit === true && l.tool === 'get_tagging_policy' && l.request_id === id), 'the MCP audit event has the call id');
 });
