@@ -10,7 +10,7 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { defaultSecurity } from '../src/config/security.js';
 import { principalKey, RATE_WINDOW_MS, rateKey, rateLimitMessage } from '../src/auth/guard.js';
-import { isRedisEval, MemoryWindowCounter, RedisWindowCounter, storeFor, type WindowCounter } from '../src/auth/window-counter.js';
+import { FallbackWindowCounter, isRedisEval, MemoryWindowCounter, RedisWindowCounter, storeFor, type WindowCounter } from '../src/auth/window-counter.js';
 
 export interface RateLimitPluginOptions {
   /** Names of the tools that read AWS (tool.scans). */
@@ -43,8 +43,12 @@ const rateLimitPlugin: FastifyPluginAsync<RateLimitPluginOptions> = async (app, 
   const sec = app.config.security ?? defaultSecurity(app.config.host);
   const scanning = new Set(opts.scanning);
   const redis = app.hasDecorator('redis') ? app.getDecorator<unknown>('redis') : null;
-  const prefix = `${app.config.cache.redis_url === null ? '' : 'finops-tag-compliance:'}rate:`;
-  const counter: WindowCounter = isRedisEval(redis) ? new RedisWindowCounter(redis, prefix) : new MemoryWindowCounter();
+  const prefix = `${app.config.cache.redis_key_prefix}rate:`;
+  const counter: WindowCounter = isRedisEval(redis)
+    ? new FallbackWindowCounter(new RedisWindowCounter(redis, prefix), new MemoryWindowCounter(), (err) =>
+        app.log.warn({ err }, 'rate limits: Redis unavailable, counting in this process until it answers again'),
+      )
+    : new MemoryWindowCounter();
   app.decorate('rateCounter', counter);
 
   const maxFor = (scans: boolean): number => (scans ? sec.rate_limit_scans_per_minute : sec.rate_limit_per_minute);

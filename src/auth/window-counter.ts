@@ -87,3 +87,29 @@ export function storeFor(counter: WindowCounter): FastifyRateLimitStoreCtor {
   }
   return CounterStore;
 }
+
+/**
+ * Redis first; while Redis fails, count in memory (limits stay per process instead of failing
+ * every call). `onError` is told once per outage.
+ */
+export class FallbackWindowCounter implements WindowCounter {
+  private failing = false;
+
+  constructor(
+    private readonly primary: WindowCounter,
+    private readonly fallback: WindowCounter,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  async incr(key: string, windowMs: number): Promise<WindowCount> {
+    try {
+      const r = await this.primary.incr(key, windowMs);
+      this.failing = false;
+      return r;
+    } catch (err) {
+      if (!this.failing) this.onError(err);
+      this.failing = true;
+      return this.fallback.incr(key, windowMs);
+    }
+  }
+}

@@ -7,7 +7,7 @@ import t from 'tap';
 import { Redis } from 'ioredis';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { MemoryWindowCounter, RedisWindowCounter } from '../../src/auth/window-counter.js';
+import { FallbackWindowCounter, MemoryWindowCounter, RedisWindowCounter } from '../../src/auth/window-counter.js';
 import { isolateNetwork } from '../helpers/network.js';
 import { API_KEYS, KEYS, bearer, secretScan, securedApp } from './helpers.js';
 
@@ -105,12 +105,14 @@ async function redisOrNull(): Promise<Redis | null> {
 const redis = await redisOrNull();
 if (redis === null) {
   if (process.env.CI === 'true') t.fail('Redis is required in CI (127.0.0.1:6379)');
-  else console.error('# Redis not reachable at 127.0.0.1:6379: skipping the Redis counter test');
+  else console.error('# Redis not reachable at 127.0.0.1:6379: skipping the Redis counter tests');
 }
+t.teardown(async () => {
+  await redis?.quit();
+});
 
 t.test('Redis counter', { skip: redis === null ? 'Redis not available at 127.0.0.1:6379' : false }, async (t) => {
   if (redis === null) return;
-  t.teardown(() => redis.quit());
   const prefix = `test-rate-${process.pid}-${Date.now()}:`;
   const c = new RedisWindowCounter(redis, prefix);
   const a = await c.incr('k', 60_000);
@@ -120,4 +122,34 @@ t.test('Redis counter', { skip: redis === null ? 'Redis not available at 127.0.0
   t.ok(b.ttl > 0 && b.ttl <= 60_000);
   t.equal((await c.incr('other', 60_000)).current, 1);
   await redis.del(`${prefix}k`, `${prefix}other`);
+});
+
+t.test('two replicas on one Redis share the counts', { skip: redis === null ? 'Redis not available at 127.0.0.1:6379' : false }, async (t) => {
+  const prefix = `test-rl-${process.pid}-${Date.now()}:`;
+  const overrides = { ...limits(100, 2), cache: { redis_url: 'redis://127.0.0.1:6379/0', redis_key_prefix: prefix } };
+  const one = await securedApp(overrides);
+  const two = await securedApp(overrides);
+  t.teardown(async () => {
+    await one.app.close();
+    await two.app.close();
+  });
+  const call = (app: typeof one.app) => app.inject({ method: 'POST', url: '/tools/echo_scope', headers: bearer(KEYS.alice), payload: {} });
+  t.same([(await call(one.app)).statusCode, (await call(two.app)).statusCode, (await call(one.app)).statusCode], [200, 200, 429]);
+  if (redis !== null) {
+    const keys = await redis.keys(`${prefix}rate:*`);
+    t.same(keys, [`${prefix}rate:key:alice:scan`]);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+});
+
+t.test('while Redis fails, counting continues in memory and the outage is reported once', async (t) => {
+  const errors: unknown[] = [];
+  let up = false;
+  const primary = { incr: async () => (up ? { current: 7, ttl: 1000 } : Promise.reject(new Error('Connection is closed.'))) };
+  const c = new FallbackWindowCounter(primary, new MemoryWindowCounter(() => 0), (err) => errors.push(err));
+  t.same(await c.incr('k', 60_000), { current: 1, ttl: 60_000 });
+  t.same(await c.incr('k', 60_000), { current: 2, ttl: 60_000 });
+  t.equal(errors.length, 1);
+  up = true;
+  t.same(await c.incr('k', 60_000), { current: 7, ttl: 1000 });
 });
