@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import pino from 'pino';
 import { Redis } from 'ioredis';
 import { createRedisClient, reconnectDelay } from '../../src/cache/redis-client.js';
 import { CacheUnavailableError, createRedisStore, globPrefix } from '../../src/cache/redis-store.js';
@@ -154,6 +155,21 @@ t.test('Redis backend', async (t) => {
     t.equal(loads, 1, 'exactly one waiter loaded');
     t.same([rb.value, rc.value], ['taken over', 'taken over']);
     t.same([rb.source, rc.source].sort(), ['cache', 'loaded']);
+  });
+
+  t.test('a holder that keeps its lock too long: the waiter gives up after maxWaitMs and loads', async (t) => {
+    const prefix = fresh();
+    const client = createRedisClient({ url: SHARED_REDIS_URL, connectTimeoutMs: 1000, commandTimeoutMs: 1000 });
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(String((JSON.parse(line) as { msg?: unknown }).msg)) });
+    const store = createRedisStore({ client, prefix, logger });
+    await store.waitUntilReady(2000);
+    const cache = createResultCache(store, { logger, now: () => new Date(CONTRACT_START), sharedFlight: { firstPollMs: 10, maxPollMs: 20, maxWaitMs: 200 } });
+    t.teardown(() => cache.close());
+    await admin.set(`${prefix}~lock:k`, 'stuck-replica', 'PX', 10_000);
+    t.same(await cache.getOrLoad('k', 60, async () => 'loaded here'), { value: 'loaded here', stored_at: '2026-01-01T00:00:00.000Z', source: 'loaded' });
+    t.same(warnings, ['another replica holds this load for too long; loading here']);
+    t.equal(await admin.get(`${prefix}~lock:k`), 'stuck-replica', 'a lock it does not own is left alone');
   });
 
   t.test('a failed holder: the waiter loads itself; the failure is not stored', async (t) => {
