@@ -119,3 +119,19 @@ t.test('every app has its own registry', async (t) => {
   t.equal(total(ma, 'finops_http_requests_total', { route: '/ready' }), 2);
   t.equal(total(mb, 'finops_http_requests_total', { route: '/ready' }), 0);
 });
+
+t.test('outcomes: throttled and access-denied answers are labelled as the simulator gave them', async (t) => {
+  const demo = await startDemo();
+  t.teardown(() => demo.close());
+  demo.sim.setFaults({ throttle_rate: 0.1, seed: 7, access_denied_accounts: [DEMO_ACCOUNTS.staging] });
+  demo.sim.resetStats();
+  const res = await demo.app.inject({ method: 'POST', url: '/tools/check_tag_compliance', payload: { account_ids: ['production', 'staging'] } });
+  t.equal(res.statusCode, 200);
+  const m = parseExposition((await demo.app.inject({ method: 'GET', url: '/metrics' })).body);
+  const sim = demo.sim.stats();
+  t.ok(sim.throttled > 0, 'the simulator throttled some calls');
+  t.same(callsByOperation(m), sim.calls, 'retries included, the counts still match');
+  t.equal(total(m, 'finops_aws_calls_total', { outcome: 'throttled' }), sim.throttled, 'every throttling answer is labelled throttled');
+  t.ok(total(m, 'finops_aws_calls_total', { outcome: 'access_denied' }) > 0, 'AccessDenied answers are labelled access_denied', { outcomes: (m.get('finops_aws_calls_total')?.samples ?? []).filter((s) => s.labels.outcome !== 'ok').map((s) => [s.labels.operation, s.labels.outcome, s.value]) });
+  t.equal(total(m, 'finops_scans_total', { outcome: 'partial' }), 1);
+});
