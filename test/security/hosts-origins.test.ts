@@ -82,3 +82,15 @@ t.test('CORS headers only for ALLOWED_ORIGINS; preflight answered without a key'
   t.equal(other.statusCode, 403);
   t.equal(other.headers['access-control-allow-origin'], undefined);
 });
+
+t.test('HOST off loopback without ALLOWED_HOSTS: any Host, but foreign origins are still refused', async (t) => {
+  const cfg = loadConfig({ HOST: '0.0.0.0', API_KEYS: 'alice:alice-key-0123456789abcdef' });
+  const { app } = await securedApp({ host: '0.0.0.0', auth: cfg.auth, security: { allowed_hosts: null } });
+  t.teardown(() => app.close());
+  const key = bearer('alice-key-0123456789abcdef');
+  const anyHost = await app.inject({ method: 'POST', url: '/tools/echo_scope', headers: { ...key, host: '10.1.2.3:8080' }, payload: {} });
+  t.equal(anyHost.statusCode, 200);
+  const sameOrigin = await app.inject({ method: 'POST', url: '/tools/echo_scope', headers: { ...key, host: 'evil.example', origin: 'http://evil.example' }, payload: {} });
+  t.equal(sameOrigin.statusCode, 403, 'own-origin trust needs a checked Host');
+  t.equal(sameOrigin.json().error, 'forbidden_origin');
+});
