@@ -80,7 +80,7 @@ function oauthMode(app: FastifyInstance, settings: OAuthSettings): void {
   app.addHook('onRequest', async (request, reply) => {
     request.principal = ANONYMOUS;
     const path = request.url.split('?')[0] ?? '';
-    if (PUBLIC_PATHS.has(path) || path === RESOURCE_METADATA_PATH) return;
+    if (isPublicPath(path, app.config) || path === RESOURCE_METADATA_PATH) return;
     const token = bearerToken(request);
     if (token === null) return challenge(request, reply, 'Authentication required: send "Authorization: Bearer <access token>" (see the resource metadata in WWW-Authenticate).');
     const result = await verify(token);

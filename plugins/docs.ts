@@ -18,13 +18,13 @@ import { toolPaths, routeDocs, OPENAPI_INFO } from '../src/metrics/openapi.js';
 const HIDDEN = new Set(['/tools/:name', '/mcp', '/sse', '/messages', '/mcp/tools', '/mcp/tools/call']);
 
 const docsPlugin: FastifyPluginAsync = async (app) => {
-  const secured = app.config.auth.mode === 'api_key';
+  const secured = app.config.auth.mode !== 'none';
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { ...OPENAPI_INFO, version: VERSION },
       ...(secured
-        ? { components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' } } }, security: [{ bearerAuth: [] }] }
+        ? { components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: app.config.auth.mode === 'oauth' ? 'An OAuth access token' : 'An API key from API_KEYS' } } }, security: [{ bearerAuth: [] }] }
         : {}),
     },
     transform: ({ schema, url, route }) => {
