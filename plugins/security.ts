@@ -19,7 +19,8 @@ const securityPlugin: FastifyPluginAsync = async (app) => {
 
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    if (PUBLIC_PATHS.has(path)) return;
+    // Probes, and a public /metrics (METRICS_PUBLIC), are scraped by pod address: no Host check.
+    if (PUBLIC_PATHS.has(path) || (path === '/metrics' && app.config.metrics?.public === true)) return;
     const host = request.headers.host;
     if (hosts !== null && !hostAllowed(host, hosts)) {
       return reply.code(403).send({

@@ -94,3 +94,12 @@ t.test('HOST off loopback without ALLOWED_HOSTS: any Host, but foreign origins a
   t.equal(sameOrigin.statusCode, 403, 'own-origin trust needs a checked Host');
   t.equal(sameOrigin.json().error, 'forbidden_origin');
 });
+
+t.test('a public /metrics (METRICS_PUBLIC) is scraped by pod address: no Host check; otherwise checked', async (t) => {
+  const open = await securedApp({ metrics: { public: true } });
+  t.teardown(() => open.app.close());
+  t.equal((await open.app.inject({ method: 'GET', url: '/metrics', headers: { host: '10.1.2.3:8080' } })).statusCode, 200);
+  const closed = await securedApp({});
+  t.teardown(() => closed.app.close());
+  t.equal((await closed.app.inject({ method: 'GET', url: '/metrics', headers: { host: '10.1.2.3:8080' } })).statusCode, 403);
+});
