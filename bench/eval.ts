@@ -13,23 +13,13 @@ import { loadPolicyFile } from '../src/policy/index.js';
 import { Flags } from './lib/args.js';
 import { POLICY_PATH } from './lib/paths.js';
 import { figure, fmt, heading, mb, target } from './lib/print.js';
+import { createPrng } from '../src/simulator/faults.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2', 'ap-southeast-2'];
 const ENVS = ['production', 'staging', 'development', 'test'];
 const CENTERS = ['Engineering', 'Sales', 'Marketing', 'Finance', 'Operations', 'Data'];
 const APPS = ['checkout-api', 'billing', 'search', 'data-lake', 'auth', 'web-frontend'];
 
-/** Small deterministic PRNG (mulberry32): the same resources on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(rng: () => number, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)] as T;
@@ -63,7 +53,7 @@ function tagsFor(rng: () => number, i: number): Tags {
 }
 
 function synthesize(n: number): ResourceRecord[] {
-  const rng = prng(7);
+  const rng = createPrng(7);
   const out = new Array<ResourceRecord>(n);
   for (let i = 0; i < n; i++) {
     const type = pick(rng, ALL_TYPE_NAMES);
