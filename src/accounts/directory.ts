@@ -35,6 +35,8 @@ export function createAccountDirectory(deps: AccountDirectoryDeps): ManagedAccou
   const ma = config.multi_account;
   const exclude = new Set(ma.exclude);
   const assumeRole = new Map<string, { ok: boolean; at: string; error: string | null }>();
+  /** Aliases learned while scanning (IAM ListAccountAliases in each account). */
+  const aliases = new Map<string, string>();
   const ous = [...new Set(ma.organization_unit_ids)].sort();
   const scopeKey = accountsKey(ous.length === 0 ? 'org' : `ou=${ous.join(',')}`);
 
@@ -45,7 +47,7 @@ export function createAccountDirectory(deps: AccountDirectoryDeps): ManagedAccou
   /** Every known account with the reason it cannot be scanned (null: scannable). */
   async function entries(signal: AbortSignal): Promise<DirectoryEntry[]> {
     const local = await gateway.localAccountId(signal);
-    if (!ma.enabled) return [{ info: localInfo(local), skip: null }];
+    if (!ma.enabled) return [{ info: { ...localInfo(local), alias: aliases.get(local) ?? null }, skip: null }];
 
     let members: AccountInfo[];
     if (ma.discovery === 'organizations') {
@@ -62,11 +64,11 @@ export function createAccountDirectory(deps: AccountDirectoryDeps): ManagedAccou
       if (seen.has(m.account_id)) continue;
       seen.add(m.account_id);
       const isLocal = m.account_id === local;
-      const info: AccountInfo = { ...m, is_local: isLocal, status: isLocal && m.status === 'UNKNOWN' ? 'ACTIVE' : m.status };
+      const info: AccountInfo = { ...m, alias: aliases.get(m.account_id) ?? m.alias, is_local: isLocal, status: isLocal && m.status === 'UNKNOWN' ? 'ACTIVE' : m.status };
       const skip = exclude.has(m.account_id) && !isLocal ? EXCLUDED : m.status === 'SUSPENDED' || m.status === 'PENDING_CLOSURE' ? `account is ${m.status}` : null;
       out.push({ info, skip });
     }
-    if (!seen.has(local)) out.unshift({ info: localInfo(local), skip: null });
+    if (!seen.has(local)) out.unshift({ info: { ...localInfo(local), alias: aliases.get(local) ?? null }, skip: null });
     return out;
   }
 
@@ -88,6 +90,11 @@ export function createAccountDirectory(deps: AccountDirectoryDeps): ManagedAccou
 
     recordAssumeRole(accountId, ok, error) {
       assumeRole.set(accountId, { ok, at: now().toISOString(), error: ok ? null : error });
+    },
+
+    recordAlias(accountId, alias) {
+      if (alias === null) aliases.delete(accountId);
+      else aliases.set(accountId, alias);
     },
 
     async refresh() {

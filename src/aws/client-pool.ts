@@ -9,6 +9,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -25,6 +26,7 @@ export interface ClientMap {
   ce: CostExplorerClient;
   organizations: OrganizationsClient;
   sts: STSClient;
+  iam: IAMClient;
 }
 export type ServiceKind = keyof ClientMap;
 
@@ -129,6 +131,12 @@ export class ClientPool {
       }
       case 'organizations': {
         const c = new OrganizationsClient(common);
+        addCallCounter(c.middlewareStack, kind, stats);
+        client = c;
+        break;
+      }
+      case 'iam': {
+        const c = new IAMClient(common);
         addCallCounter(c.middlewareStack, kind, stats);
         client = c;
         break;

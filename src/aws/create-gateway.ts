@@ -21,6 +21,7 @@ import { getResourceType } from './registry.js';
 import { StatsRecorder } from './stats.js';
 import type { AwsLogger } from './logger.js';
 import type { AccountInfo } from '../core/types.js';
+import { ListAccountAliasesCommand } from '@aws-sdk/client-iam';
 
 export interface CreateAwsGatewayOptions {
   aws: AwsConfig;
@@ -56,6 +57,9 @@ export function createAwsGateway(opts: CreateAwsGatewayOptions): AwsGateway {
     credentialsFor: (owner): CredentialSource => (owner === BASE_OWNER ? base : creds.providerFor(owner)),
   });
   const regions = new RegionCache({ allowed: aws.allowed_regions, now });
+  /** Account aliases change rarely: read once per account per hour. */
+  const aliases = new Map<string, { alias: string | null; at: number }>();
+  const ALIAS_TTL_MS = 3_600_000;
   let closed = false;
 
   function assertOpen(accountId: string | null): void {
@@ -116,6 +120,17 @@ export function createAwsGateway(opts: CreateAwsGatewayOptions): AwsGateway {
       await raceAbort(ownerFor(accountId, signal), signal).catch((err: unknown) => {
         throw toAwsAccessError(err, { account_id: accountId, role_arn: creds.roleArnFor(accountId), signal, activity: 'preparing credentials' });
       });
+    },
+
+    async accountAlias(accountId, signal) {
+      const hit = aliases.get(accountId);
+      if (hit !== undefined && now().getTime() - hit.at < ALIAS_TTL_MS) return hit.alias;
+      const alias = await withAccount(accountId, signal, null, 'reading the account alias', async (owner) => {
+        const out = await pool.get('iam', owner, aws.region).send(new ListAccountAliasesCommand({}), { abortSignal: signal });
+        return out.AccountAliases?.[0] ?? null;
+      });
+      aliases.set(accountId, { alias, at: now().getTime() });
+      return alias;
     },
 
     async enabledRegions(accountId, signal) {

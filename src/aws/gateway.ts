@@ -78,6 +78,9 @@ export interface AwsGateway {
   /** Ensure usable credentials for the account (AssumeRole unless local; cached, single flight,
    * refreshed 5 min before expiry). Throws AwsAccessError (code AssumeRoleFailed, with role_arn). */
   ensureAccount(accountId: string, signal: AbortSignal): Promise<void>;
+  /** The account's IAM alias (iam:ListAccountAliases with the account's credentials), cached;
+   * null when it has none. Throws AwsAccessError when it cannot be read. */
+  accountAlias?(accountId: string, signal: AbortSignal): Promise<string | null>;
   /** Enabled regions of the account (EC2 DescribeRegions), cached. */
   enabledRegions(accountId: string, signal: AbortSignal): Promise<string[]>;
   /** Read one cell to the end (every page). Throws AwsAccessError on failure: a cell is either

@@ -69,7 +69,7 @@ export function isKnownType(name: string): boolean {
 }
 
 /** Account-level actions every scan needs besides the listers' own. */
-export const BASE_IAM_ACTIONS: readonly string[] = ['ec2:DescribeRegions'];
+export const BASE_IAM_ACTIONS: readonly string[] = ['ec2:DescribeRegions', 'iam:ListAccountAliases'];
 
 /** Every read action the member-account role needs, sorted and unique (drives generated IAM). */
 export function memberRoleActions(): string[] {

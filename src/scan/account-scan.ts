@@ -59,6 +59,7 @@ export async function scanAccount(ctx: AccountScanContext, account: AccountInfo,
   const id = account.account_id;
   const label = accountLabel(account);
   const startedMs = ctx.now().getTime();
+  let alias: string | null = account.alias;
   const timeoutS = ctx.config.multi_account.account_scan_timeout_seconds;
   const ttl = ctx.config.cache.ttl_seconds;
   if (ctx.requestSignal.aborted) throw new CancelledError();
@@ -102,7 +103,7 @@ export async function scanAccount(ctx: AccountScanContext, account: AccountInfo,
     const status: AccountScanOutcome['status'] = accountFailure !== null ? 'failed' : failed.length === 0 ? 'succeeded' : okCount === 0 ? 'failed' : 'partial';
     const error = accountFailure ?? summarizeFailures(failed);
     const duration_ms = Math.max(0, ctx.now().getTime() - startedMs);
-    const outcome: AccountScanOutcome = { account_id: id, account_name: account.name, account_alias: account.alias, status, error, duration_ms, resource_count: resources };
+    const outcome: AccountScanOutcome = { account_id: id, account_name: account.name, account_alias: alias, status, error, duration_ms, resource_count: resources };
     progress.finish(status === 'succeeded' ? `done, ${resources} resources` : `${status} (${error?.code ?? 'Unknown'}), ${okCount}/${cells.length} cells read`);
     ctx.logger.info(
       {
@@ -135,6 +136,15 @@ export async function scanAccount(ctx: AccountScanContext, account: AccountInfo,
     try {
       await abortable(ctx.gateway.ensureAccount(id, credController.signal), credController.signal);
       ctx.recorder?.recordAssumeRole(id, true, null);
+      if (ctx.gateway.accountAlias !== undefined) {
+        // Best effort: an alias that cannot be read (older roles without iam:ListAccountAliases)
+        // never fails the scan; the account is simply shown without one.
+        alias = await abortable(ctx.gateway.accountAlias(id, credController.signal), credController.signal).catch((err: unknown) => {
+          ctx.logger.debug({ account_id: id, err: err instanceof Error ? err.message : String(err) }, 'account alias not readable');
+          return alias;
+        });
+        ctx.recorder?.recordAlias?.(id, alias);
+      }
     } catch (err) {
       const failure = classify(err, credTimedOut);
       ctx.recorder?.recordAssumeRole(id, false, failure.message);

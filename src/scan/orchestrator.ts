@@ -36,7 +36,10 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
   const now = deps.now ?? (() => new Date());
   const credentialTimeoutMs = deps.credentialTimeoutMs ?? 30_000;
   const listeners = new Set<(event: ScanEvent) => void>();
-  const recorder: AssumeRoleRecorder | null = typeof accounts.recordAssumeRole === 'function' ? { recordAssumeRole: accounts.recordAssumeRole.bind(accounts) } : null;
+  const recorder: AssumeRoleRecorder | null =
+    typeof accounts.recordAssumeRole === 'function'
+      ? { recordAssumeRole: accounts.recordAssumeRole.bind(accounts), ...(typeof accounts.recordAlias === 'function' ? { recordAlias: accounts.recordAlias.bind(accounts) } : {}) }
+      : null;
 
   /** The accounts to scan and the ones deliberately left out, in request order. */
   async function scope(request: InventoryRequest): Promise<{ scan: AccountInfo[]; skipped: { account: AccountInfo; reason: string }[] }> {

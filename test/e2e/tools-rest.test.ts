@@ -345,7 +345,7 @@ t.test('check_tag_compliance: an unknown region in filters.regions is reported o
   t.equal(res.body['field'], '/filters/regions');
 });
 
-t.test('account aliases of the demo organization are known and accepted by account_ids', { todo: 'list_accounts reports alias null for every demo account (src/accounts/directory.ts never reads aliases) and account_ids ["acme-production"] answers 400 "Unknown account(s)"; see report' }, async (t) => {
+t.test('account aliases of the demo organization are known and accepted by account_ids', async (t) => {
   const accounts = await ok<{ accounts: { account_id: string; alias: string | null }[] }>(t, 'list_accounts', {});
   t.same(accounts.accounts.find((a) => a.account_id === DEMO_ACCOUNTS.production)?.alias, 'acme-production');
   const byAlias = await ok<Compliance>(t, 'check_tag_compliance', { account_ids: ['acme-production'] });

@@ -544,7 +544,6 @@ t.test('UAT-10: account_breakdown holds per-account metrics equal to a scan of t
 
 t.test(
   'UAT-10 (alias): account_breakdown.account_alias is the account\'s IAM alias',
-  { todo: 'nothing in src/ calls iam:ListAccountAliases: AccountInfo.alias is null for static lists (src/accounts/directory.ts) and for Organizations discovery (src/aws/organizations.ts), so account_alias is always null and accounts cannot be named by alias' },
   async (t) => {
     const fx = mainOrg();
     const { app } = await harness(t, { fixture: fx, multi_account: { account_ids: [A, B, C] } });
