@@ -22,9 +22,6 @@ export const SERVER_ACTIONS: readonly ServerAction[] = [
   { action: 'organizations:ListRoots', used_by: 'src/aws/organizations.ts (account discovery)' },
   { action: 'organizations:ListAccountsForParent', used_by: 'src/aws/organizations.ts (account discovery)' },
   { action: 'organizations:ListOrganizationalUnitsForParent', used_by: 'src/aws/organizations.ts (account discovery)' },
-  { action: 'organizations:ListPolicies', used_by: 'import_aws_tag_policy (list the tag policies)' },
-  { action: 'organizations:DescribePolicy', used_by: 'import_aws_tag_policy (read one tag policy)' },
-  { action: 'organizations:DescribeEffectivePolicy', used_by: 'import_aws_tag_policy (effective policy of an account)' },
 ];
 
 export const DEFAULT_MEMBER_ROLE_NAME = 'FinOpsTagComplianceReadOnly';
