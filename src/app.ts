@@ -31,7 +31,12 @@ import { coreTools } from './tools/index.js';
 import type { AnyTool } from './tools/types.js';
 
 /** Every tool the server offers, in tools/list order. */
-export const allTools: AnyTool[] = [...coreTools, generateComplianceReport, getViolationHistory];
+export const allTools: AnyTool[] = [
+  ...coreTools,
+  generateComplianceReport,
+  getViolationHistory,
+  // issue 5 tools: one line each, in tools/list order
+];
 
 export interface BuildAppOptions {
   config: AppConfig;

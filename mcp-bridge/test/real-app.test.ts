@@ -45,7 +45,8 @@ t.test('through the bridge: the same tools/list and the same tools/call result a
 
   const viaBridge = await within(30_000, 'tools/list', bridge.client.listTools());
   const viaDirect = await direct.listTools();
-  t.equal(viaBridge.tools.length, 10);
+  t.equal(viaBridge.tools.length, viaDirect.tools.length);
+  t.ok(viaBridge.tools.length >= 10, 'every tool of the server');
   t.same(viaBridge.tools.map((x) => x.name), viaDirect.tools.map((x) => x.name), 'same names, same order');
   t.same(viaBridge.tools, viaDirect.tools, 'same schemas, annotations and descriptions');
 

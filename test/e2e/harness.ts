@@ -178,5 +178,6 @@ export function demoArguments(demo: Pick<Demo, 'policy' | 'sim'>): Record<string
     compare_accounts: { account_ids: ['production', 'staging'] },
     generate_compliance_report: { format: 'markdown', account_ids: ['production'] },
     get_violation_history: { days_back: 7 },
+    // issue 5 tools: one line each
   };
 }

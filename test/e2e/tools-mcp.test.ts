@@ -37,7 +37,7 @@ t.test('Streamable HTTP: initialize, tools/list and tools/call for every tool', 
     const tool = toolNamed(allTools, listed.name);
     t.same(listed.inputSchema, JSON.parse(JSON.stringify(tool.inputSchema)), `${listed.name} inputSchema is the TypeBox schema`);
     t.same(listed.outputSchema, JSON.parse(JSON.stringify(tool.outputSchema)), `${listed.name} outputSchema is the TypeBox schema`);
-    t.equal(listed.annotations?.readOnlyHint, true, `${listed.name} is read-only`);
+    t.same(listed.annotations, tool.annotations, `${listed.name} annotations as declared`);
     t.equal(listed.title, tool.title);
   }
 
@@ -108,7 +108,7 @@ t.test('HTTP+SSE (GET /sse): initialize, tools/list and a tools/call', async (t)
   t.equal(client.getServerVersion()?.name, 'finops-tag-compliance');
   const { tools } = await client.listTools();
   t.same(tools.map((x) => x.name), allTools.map((x) => x.name));
-  t.ok(tools.every((x) => x.outputSchema !== undefined && x.annotations?.readOnlyHint === true));
+  t.ok(tools.every((x) => x.outputSchema !== undefined));
 
   const result = (await client.callTool({ name: 'list_accounts', arguments: {} })) as CallToolResult;
   t.equal(result.isError, undefined);
