@@ -23,7 +23,7 @@ import {
   ResourceTypesInput,
   ViolationSchema,
 } from './common/schemas.js';
-import { resolveScope } from './common/scope.js';
+import { relocateField, resolveScope } from './common/scope.js';
 import { buildSnapshot } from './common/snapshot.js';
 import { defineTool } from './types.js';
 
@@ -41,8 +41,9 @@ const Input = Type.Object(
           regions: Type.Optional(RegionsInput),
           region: Type.Optional(Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$', description: 'One region (same as regions: [region]).' })),
           tags: Type.Optional(
-            Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 50 })]), {
-              description: 'Only count resources whose tags match: key → value or list of values; "*" or [] = the key is present with any value.',
+            Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.Union([Type.String({ maxLength: 256 }), Type.Array(Type.String({ maxLength: 256 }), { maxItems: 50 })]), {
+              maxProperties: 50,
+              description: 'Only count resources whose tags match: key → value or list of values; "*" or [] = the key is present with any value. At most 50 keys; values at most 256 characters (the AWS tag value limit).',
             }),
           ),
         },
@@ -112,7 +113,9 @@ export const checkTagCompliance = defineTool({
     const regions = filters.regions ?? (filters.region === undefined ? undefined : [filters.region]);
     const scope = await resolveScope(ctx, { resource_types: input.resource_types, account_ids: input.account_ids, regions });
     const fingerprint = queryFingerprint('check_tag_compliance', { ...input, store_snapshot: undefined, force_refresh: undefined });
-    const run = await runCompliance(ctx, { scope, force_refresh: input.force_refresh ?? false, tag_filter: filters.tags ?? null, severity: input.severity ?? 'all' });
+    // The scan checks regions as `/regions`; this tool takes them as filters.regions or filters.region.
+    const regionsField = filters.regions === undefined ? '/filters/region' : '/filters/regions';
+    const run = await relocateField(runCompliance(ctx, { scope, force_refresh: input.force_refresh ?? false, tag_filter: filters.tags ?? null, severity: input.severity ?? 'all' }), '/regions', regionsField);
     const page = paginate(run.violations, { cursor: input.cursor, limit: input.limit, fingerprint });
 
     let snapshotId: string | null = null;

@@ -339,10 +339,13 @@ t.test('field pointers use one format for schema and handler errors', async (t) 
   t.equal(handler.body['field'], '/account_ids');
 });
 
-t.test('check_tag_compliance: an unknown region in filters.regions is reported on that field', { todo: 'the 400 names field "/regions", which check_tag_compliance does not have (its argument is filters.regions); the shared scope code (src/tools/common/scope.ts / the inventory region check) does not know the tool nests regions under filters' }, async (t) => {
+t.test('check_tag_compliance: an unknown region in filters.regions is reported on that field', async (t) => {
   const res = await post('check_tag_compliance', { filters: { regions: ['ap-south-1'] } });
   t.equal(res.status, 400);
   t.equal(res.body['field'], '/filters/regions');
+  const single = await post('check_tag_compliance', { filters: { region: 'ap-south-1' } });
+  t.equal(single.status, 400);
+  t.equal(single.body['field'], '/filters/region');
 });
 
 t.test('account aliases of the demo organization are known and accepted by account_ids', async (t) => {

@@ -99,3 +99,19 @@ export async function resolveScope(ctx: ToolContext, input: ScopeInput): Promise
   const acc = await resolveAccounts(ctx, input.account_ids);
   return { resource_types, regions, ...acc };
 }
+
+/**
+ * Await `work`; a UserError naming field `from` (or a pointer below it) is re-thrown naming `to`
+ * instead, for tools whose argument sits elsewhere than the shared code assumes (check_tag_compliance
+ * takes regions as filters.regions). Other errors pass through unchanged.
+ */
+export async function relocateField<T>(work: Promise<T>, from: string, to: string): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof UserError && err.field !== undefined && (err.field === from || err.field.startsWith(`${from}/`))) {
+      throw new UserError(err.message, { statusCode: err.statusCode, code: err.code, field: to + err.field.slice(from.length) });
+    }
+    throw err;
+  }
+}
