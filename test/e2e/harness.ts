@@ -17,6 +17,8 @@ import { DEMO_ACCOUNTS, demoOrganization } from '../../src/simulator/demo-org.js
 import { startSimulator } from '../../src/simulator/server.js';
 import type { SimFixture, SimResource, Simulator } from '../../src/simulator/types.js';
 import type { AnyTool } from '../../src/tools/types.js';
+import { loggerOptions } from '../../src/logging.js';
+import { fileSecretGuard, type SecretGuard } from '../helpers/secret-guard.js';
 
 export { DEMO_ACCOUNTS };
 
@@ -25,6 +27,8 @@ export interface Demo {
   sim: Simulator;
   config: AppConfig;
   policy: CompiledPolicy;
+  /** Scans every response and log line of the app (checked when the test file ends). */
+  secrets: SecretGuard;
   close(): Promise<void>;
 }
 
@@ -36,7 +40,10 @@ export async function startDemo(overrides: DeepPartial<AppConfig> = {}): Promise
     multi_account: { enabled: true, discovery: 'organizations' },
     ...overrides,
   });
-  const app = await buildApp({ config, logger: false, policy: { watch: false } });
+  const secrets = fileSecretGuard();
+  secrets.addLiterals(...config.auth.api_keys.map((k) => k.key));
+  const app = await buildApp({ config, logger: secrets.loggerOptions(loggerOptions({ log_level: 'debug' })), policy: { watch: false } });
+  secrets.watch(app);
   await app.ready();
   const policy = await loadPolicyFile(config.policy_path);
   return {
@@ -44,6 +51,7 @@ export async function startDemo(overrides: DeepPartial<AppConfig> = {}): Promise
     sim,
     config,
     policy,
+    secrets,
     async close() {
       await app.close();
       await sim.stop();
@@ -179,5 +187,7 @@ export function demoArguments(demo: Pick<Demo, 'policy' | 'sim'>): Record<string
     generate_compliance_report: { format: 'markdown', account_ids: ['production'] },
     get_violation_history: { days_back: 7 },
     // issue 5 tools: one line each
+    detect_tag_drift: { account_ids: ['production', 'staging'], lookback_days: 7 },
+    export_violations_csv: { account_ids: ['production', 'staging'], columns: ['account_name', 'resource_arn', 'tag_name', 'violation_type', 'current_value', 'cost_impact_monthly'] },
   };
 }

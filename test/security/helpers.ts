@@ -1,7 +1,9 @@
 /**
  * Security test helpers: a secret scan over response bodies and captured log lines, a logger
  * that captures every line (nothing reaches stdout), and apps built with buildApp (every
- * security plugin) around the transport test tools or the simulator.
+ * security plugin) around the transport test tools or the simulator. Every captured log line
+ * and every response of a securedApp also goes through the file's secret guard
+ * (test/helpers/secret-guard.ts), which fails the test file if a secret ever left the server.
  */
 import type { FastifyInstance } from 'fastify';
 import type { LoggerOptions } from 'pino';
@@ -13,6 +15,7 @@ import { loggerOptions } from '../../src/logging.js';
 import { MANAGEMENT_ACCESS_KEY_ID, MANAGEMENT_SECRET_ACCESS_KEY } from '../../src/simulator/state.js';
 import type { AnyTool } from '../../src/tools/types.js';
 import { fakeContext, testTools } from '../mcp/fixtures.js';
+import { fileSecretGuard, SECRET_PATTERNS } from '../helpers/secret-guard.js';
 
 export const KEYS = {
   alice: 'alice-key-0123456789abcdef',
@@ -21,14 +24,6 @@ export const KEYS = {
 export const API_KEYS = [
   { id: 'alice', key: KEYS.alice },
   { id: 'admin', key: KEYS.admin },
-];
-
-/** Patterns of secrets that must never leave the server: simulator credentials and tokens. */
-const SECRET_PATTERNS: RegExp[] = [
-  /AKIA[A-Z0-9]{16}/, // long-term access key ids
-  /ASIA[A-Z0-9]{16}/, // session access key ids (the simulator's ASIASIM…)
-  /SIMTOKEN[A-Za-z0-9+/=]{8,}/, // simulator session tokens
-  /FwoGZXIvYXdzE[A-Za-z0-9+/=]*/, // real STS session token prefix
 ];
 
 export interface SecretScan {
@@ -52,17 +47,11 @@ export function secretScan(extra: readonly string[] = []): SecretScan {
   };
 }
 
-/** pino options that capture every line into `lines` and write nothing. */
+/** pino options that capture every line into `lines` and write nothing (each line is secret-scanned). */
 export function capturingLogger(lines: string[], level: AppConfig['log_level'] = 'debug'): LoggerOptions {
-  return {
-    ...loggerOptions({ log_level: level }),
-    hooks: {
-      streamWrite: (s: string) => {
-        lines.push(s);
-        return '';
-      },
-    },
-  };
+  const guard = fileSecretGuard();
+  guard.addLiterals(...Object.values(KEYS));
+  return guard.loggerOptions(loggerOptions({ log_level: level }), lines);
 }
 
 export interface SecuredApp {
@@ -75,6 +64,9 @@ export async function securedApp(overrides: DeepPartial<AppConfig> = {}, tools: 
   const lines: string[] = [];
   const config = testConfig(overrides);
   const app = await buildApp({ config, logger: capturingLogger(lines), tools, contextFactory: fakeContext, policy: { watch: false } });
+  const guard = fileSecretGuard();
+  guard.addLiterals(...config.auth.api_keys.map((k) => k.key));
+  guard.watch(app);
   await app.ready();
   return { app, lines };
 }
