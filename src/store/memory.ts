@@ -3,6 +3,7 @@
  * backend: snapshots listed by taken_at ascending, then in insertion order.
  */
 import { NotFoundError } from '../core/errors.js';
+import { createMemoryAuditStore } from './memory-audits.js';
 import { matchesQuery, normaliseTime, summarise, uniqueResources } from './snapshot.js';
 import type { HistoryQuery, HistoryStore, SnapshotInput, SnapshotResourceState, SnapshotSummary } from './types.js';
 
@@ -14,9 +15,11 @@ export function createMemoryHistoryStore(): HistoryStore {
     if (closed) throw new Error('history store is closed');
   };
   const clone = (s: SnapshotSummary): SnapshotSummary => structuredClone(s);
+  const audits = createMemoryAuditStore(open);
 
   return {
     backend: 'memory',
+    audits,
     async saveSnapshot(input: SnapshotInput) {
       open();
       seq += 1;
@@ -45,6 +48,7 @@ export function createMemoryHistoryStore(): HistoryStore {
         const s = snapshots[i];
         if (s && s.summary.taken_at < cutoff) snapshots.splice(i, 1);
       }
+      audits.pruneRuns(cutoff);
       return before - snapshots.length;
     },
     async health() {

@@ -77,6 +77,38 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX snapshot_resources_tag_set ON snapshot_resources (tag_set_id);
     `,
   },
+  {
+    version: 2,
+    name: 'scheduled compliance audits and one run row per occurrence (the cross-replica claim)',
+    sql: `
+      CREATE TABLE audit_schedules (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        owner TEXT COLLATE "C" NOT NULL,
+        name TEXT COLLATE "C" NOT NULL,
+        frequency TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly', 'monthly')),
+        time_of_day TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        day_of_week TEXT,
+        day_of_month INTEGER CHECK (day_of_month BETWEEN 1 AND 31),
+        spec JSONB NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        UNIQUE (owner, name)
+      );
+      CREATE INDEX audit_schedules_created ON audit_schedules (created_at, id);
+
+      CREATE TABLE audit_runs (
+        schedule_id TEXT COLLATE "C" NOT NULL REFERENCES audit_schedules (id) ON DELETE CASCADE,
+        occurrence TIMESTAMPTZ NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'partial', 'failed')),
+        claimed_by TEXT NOT NULL,
+        started_at TIMESTAMPTZ NOT NULL,
+        finished_at TIMESTAMPTZ,
+        result JSONB,
+        PRIMARY KEY (schedule_id, occurrence)
+      );
+      CREATE INDEX audit_runs_occurrence ON audit_runs (occurrence);
+    `,
+  },
 ];
 
 /**

@@ -15,6 +15,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { NotFoundError, UserError } from '../core/errors.js';
 import { migratePostgres, TAG_SET_LOCK_KEY } from './postgres-migrations.js';
+import { createPostgresAuditStore } from './postgres-audits.js';
 import { listSnapshots, readResources } from './postgres-queries.js';
 import { chunks, describeDbError, isUnavailable, redactDatabaseUrl } from './postgres-support.js';
 import { normaliseTime, summarise, tagSetKey, uniqueResources } from './snapshot.js';
@@ -122,6 +123,7 @@ async function pruneBefore(pool: Pool, cutoff: string): Promise<number> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [TAG_SET_LOCK_KEY]);
     const removed = (await client.query('DELETE FROM snapshots WHERE taken_at < $1', [cutoff])).rowCount ?? 0;
     if (removed > 0) await client.query('DELETE FROM tag_sets t WHERE NOT EXISTS (SELECT 1 FROM snapshot_resources r WHERE r.tag_set_id = t.id)');
+    await client.query('DELETE FROM audit_runs WHERE occurrence < $1', [cutoff]);
     return removed;
   });
 }
@@ -169,8 +171,10 @@ export async function createPostgresHistoryStore(options: PostgresHistoryOptions
       });
     }
   };
+  const audits = createPostgresAuditStore(pool, available);
   return {
     backend: 'postgres',
+    audits,
     async saveSnapshot(input) {
       summarise(input); // refuse bad figures before borrowing a connection
       return available('saveSnapshot', () => inTransaction(pool, (client) => insertSnapshot(client, input, batch)));

@@ -64,6 +64,38 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX snapshot_resources_tag_set ON snapshot_resources (tag_set_id);
     `,
   },
+  {
+    version: 2,
+    name: 'scheduled compliance audits and one run row per occurrence (the cross-replica claim)',
+    sql: `
+      CREATE TABLE audit_schedules (
+        id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        frequency TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly', 'monthly')),
+        time_of_day TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        day_of_week TEXT,
+        day_of_month INTEGER CHECK (day_of_month BETWEEN 1 AND 31),
+        spec_json TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (owner, name)
+      );
+      CREATE INDEX audit_schedules_created ON audit_schedules (created_at, id);
+
+      CREATE TABLE audit_runs (
+        schedule_id TEXT NOT NULL REFERENCES audit_schedules (id) ON DELETE CASCADE,
+        occurrence TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'partial', 'failed')),
+        claimed_by TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        result_json TEXT,
+        PRIMARY KEY (schedule_id, occurrence)
+      ) WITHOUT ROWID;
+      CREATE INDEX audit_runs_occurrence ON audit_runs (occurrence);
+    `,
+  },
 ];
 
 /** Applies pending migrations; returns the versions applied now. */

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { NotFoundError } from '../core/errors.js';
 import { matchesQuery, normaliseTime, summarise, tagSetKey, uniqueResources } from './snapshot.js';
 import { migrate } from './sqlite-migrations.js';
+import { createSqliteAuditStore } from './sqlite-audits.js';
 import type { HistoryQuery, HistoryStore, SnapshotAccountAggregate, SnapshotInput, SnapshotScope, SnapshotSummary } from './types.js';
 
 export interface SqliteHistoryOptions {
@@ -85,6 +86,8 @@ export function createSqliteHistoryStore(options: SqliteHistoryOptions): History
     'DELETE FROM tag_sets WHERE NOT EXISTS (SELECT 1 FROM snapshot_resources r WHERE r.tag_set_id = tag_sets.id)',
   );
 
+  const audits = createSqliteAuditStore(db);
+
   const save = db.transaction((input: SnapshotInput): SnapshotSummary => {
     const s = summarise(input);
     const info = insertSnapshot.run({
@@ -140,6 +143,7 @@ export function createSqliteHistoryStore(options: SqliteHistoryOptions): History
 
   return {
     backend: 'sqlite',
+    audits,
     async saveSnapshot(input) {
       return save(input);
     },
@@ -175,6 +179,7 @@ export function createSqliteHistoryStore(options: SqliteHistoryOptions): History
       return db.transaction(() => {
         const removed = deleteOld.run(cutoff).changes;
         if (removed > 0) deleteOrphanTagSets.run();
+        audits.pruneRuns(cutoff);
         return removed;
       })();
     },

@@ -2,6 +2,9 @@
  * History store contract: compliance snapshots over time. Backends: SQLite (embedded default)
  * and PostgreSQL (HISTORY_DATABASE_URL). Both pass the same contract suite (test/store/contract.ts).
  */
+import type { AuditScheduleStore } from './audit-types.js';
+
+export type * from './audit-types.js';
 
 export interface SnapshotScope {
   /** Sorted account ids (single-account mode: the local account). */
@@ -74,6 +77,11 @@ export interface HistoryStore {
   /** Delete snapshots older than the retention limit; returns how many were removed. */
   prune(olderThan: string): Promise<number>;
   health(): Promise<{ ok: boolean; detail?: string }>;
+  /**
+   * Scheduled compliance audits (schedules and their runs). Every bundled backend provides it;
+   * optional only so that test doubles of the snapshot part need not implement it.
+   */
+  readonly audits?: AuditScheduleStore;
   /** saveSnapshot outcomes so far, when the store counts them (plugins/history.ts wraps every store). */
   writeCounters?(): HistoryWriteCounters;
   close(): Promise<void>;

@@ -4,6 +4,7 @@
  */
 import type { Test } from 'tap';
 import { scopeKey } from '../../src/store/snapshot.js';
+import { auditScheduleContract } from './audit-contract.js';
 import type { HistoryStore, SnapshotInput, SnapshotResourceState, SnapshotScope } from '../../src/store/types.js';
 
 export interface BackendHarness {
@@ -46,6 +47,8 @@ const RESOURCES: SnapshotResourceState[] = [
 ];
 
 export function historyStoreContract(t: Test, name: string, harness: BackendHarness): void {
+  auditScheduleContract(t, name, harness);
+
   t.test(`${name}: save returns a normalised summary`, async (t) => {
     const store = await harness.open();
     t.teardown(() => store.close());

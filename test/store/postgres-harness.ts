@@ -68,7 +68,7 @@ export async function pgTestDatabase(t: Test): Promise<PgTestDatabase> {
       return (await client.query<R>(sql, params)).rows;
     },
     async reset() {
-      await client.query('TRUNCATE snapshot_resources, snapshot_accounts, tag_sets, snapshots RESTART IDENTITY');
+      await client.query('TRUNCATE snapshot_resources, snapshot_accounts, tag_sets, snapshots, audit_runs, audit_schedules RESTART IDENTITY');
     },
   };
 }
