@@ -217,6 +217,17 @@ export function loadConfig(env: Env): AppConfig {
     },
     auth: auth(e, host),
     metrics: { public: bool('METRICS_PUBLIC'), account_label_limit: num('METRICS_ACCOUNT_LABEL_LIMIT') },
+    scheduler: {
+      enabled: bool('SCHEDULER_ENABLED'),
+      tick_seconds: num('SCHEDULER_TICK_SECONDS'),
+      grace_minutes: num('SCHEDULER_GRACE_MINUTES'),
+      max_audits_per_principal: num('SCHEDULER_MAX_AUDITS_PER_PRINCIPAL'),
+      webhook_timeout_ms: num('WEBHOOK_TIMEOUT_MS'),
+      webhook_allowed_hosts: strs('AUDIT_WEBHOOK_ALLOWED_HOSTS').length > 0 ? strs('AUDIT_WEBHOOK_ALLOWED_HOSTS').map((h) => h.toLowerCase()) : null,
+      webhook_allow_loopback: bool('AUDIT_WEBHOOK_ALLOW_LOOPBACK'),
+      smtp_url: opt('AUDIT_SMTP_URL'),
+      email_from: str('AUDIT_EMAIL_FROM'),
+    },
     security: securityConfig({
       host,
       allowed_hosts: strs('ALLOWED_HOSTS'),

@@ -128,6 +128,27 @@ export interface MetricsConfig {
   account_label_limit: number;
 }
 
+export interface SchedulerConfig {
+  /** SCHEDULER_ENABLED, default true */
+  enabled: boolean;
+  /** SCHEDULER_TICK_SECONDS, default 30 */
+  tick_seconds: number;
+  /** SCHEDULER_GRACE_MINUTES, default 60 */
+  grace_minutes: number;
+  /** SCHEDULER_MAX_AUDITS_PER_PRINCIPAL, default 50 */
+  max_audits_per_principal: number;
+  /** WEBHOOK_TIMEOUT_MS, default 10000 */
+  webhook_timeout_ms: number;
+  /** AUDIT_WEBHOOK_ALLOWED_HOSTS; null = any public host. Entries may start with `*.`. */
+  webhook_allowed_hosts: string[] | null;
+  /** AUDIT_WEBHOOK_ALLOW_LOOPBACK, default false */
+  webhook_allow_loopback: boolean;
+  /** AUDIT_SMTP_URL; null = e-mail recipients refused. Never logged (may hold a password). */
+  smtp_url: string | null;
+  /** AUDIT_EMAIL_FROM */
+  email_from: string;
+}
+
 export interface AppConfig {
   /** PORT, default 8080 */
   port: number;
@@ -149,4 +170,6 @@ export interface AppConfig {
   security?: SecurityConfig;
   /** /metrics access and label bounds (defaults when absent). */
   metrics?: MetricsConfig;
+  /** Scheduled compliance audits (defaults when absent: see src/scheduler/config.ts). */
+  scheduler?: SchedulerConfig;
 }
