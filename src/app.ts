@@ -25,6 +25,7 @@ import type { HealthRoutesOptions } from '../routes/health.js';
 import type { AwsGateway } from './aws/gateway.js';
 import type { AppConfig } from './config/types.js';
 import { echoRequestId, fastifyOptions } from './logging.js';
+import { detectTagDrift } from './tools/detect-tag-drift.js';
 import { generateComplianceReport } from './tools/generate-compliance-report.js';
 import { getViolationHistory } from './tools/get-violation-history.js';
 import { coreTools } from './tools/index.js';
@@ -36,6 +37,7 @@ export const allTools: AnyTool[] = [
   generateComplianceReport,
   getViolationHistory,
   // issue 5 tools: one line each, in tools/list order
+  detectTagDrift,
 ];
 
 export interface BuildAppOptions {
