@@ -11,6 +11,7 @@ import { Compile } from 'typebox/compile';
 import type { ProgressReporter } from '../src/core/types.js';
 import { CancelledError, NotFoundError, UserError } from '../src/core/errors.js';
 import { describeValidationErrors, normaliseArguments } from '../src/mcp/arguments.js';
+import type { AwsGateway } from '../src/aws/gateway.js';
 import type { PolicyStore } from '../src/policy/types.js';
 import type { AccountDirectory, CostService, InventoryService } from '../src/scan/types.js';
 import type { HistoryStore } from '../src/store/types.js';
@@ -103,6 +104,7 @@ export function appContextFactory(app: FastifyInstance): ContextFactory {
     accounts: service<AccountDirectory>(app, 'accounts', 'scan'),
     policy: service<PolicyStore>(app, 'policyStore', 'policy'),
     history: service<HistoryStore>(app, 'history', 'history'),
+    ...(app.hasDecorator('aws') ? { aws: app.getDecorator<AwsGateway>('aws') } : {}),
   });
 }
 

@@ -16,6 +16,7 @@ import { AwsAccessError, type AwsGateway, type CostQuery, type GatewayObserver, 
 import { createSharedHttp } from './http.js';
 import { listerFor, type ListerContext } from './listers/index.js';
 import { listOrganizationAccounts } from './organizations.js';
+import { describePolicy, effectiveTagPolicy, listPolicyTargets, listTagPolicies } from './tag-policies.js';
 import { describeEnabledRegions, RegionCache } from './regions.js';
 import { getResourceType } from './registry.js';
 import { StatsRecorder } from './stats.js';
@@ -162,6 +163,27 @@ export function createAwsGateway(opts: CreateAwsGatewayOptions): AwsGateway {
       } catch (err) {
         throw toAwsAccessError(err, { account_id: local, role_arn: null, signal, activity: 'listing the organization accounts' });
       }
+    },
+
+    // Organizations tag policies (import_aws_tag_policy), with the base credentials.
+    async listTagPolicies(signal) {
+      assertOpen(null);
+      return listTagPolicies(pool.get('organizations', BASE_OWNER, globalRegion), signal);
+    },
+
+    async describePolicy(policyId, signal) {
+      assertOpen(null);
+      return describePolicy(pool.get('organizations', BASE_OWNER, globalRegion), policyId, signal);
+    },
+
+    async listPolicyTargets(policyId, signal) {
+      assertOpen(null);
+      return listPolicyTargets(pool.get('organizations', BASE_OWNER, globalRegion), policyId, signal);
+    },
+
+    async effectiveTagPolicy(accountId, signal) {
+      assertOpen(null);
+      return effectiveTagPolicy(pool.get('organizations', BASE_OWNER, globalRegion), accountId, signal);
     },
 
     async serviceCosts(query: CostQuery, signal: AbortSignal): Promise<ServiceCostLine[]> {

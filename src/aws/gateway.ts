@@ -70,6 +70,39 @@ export interface GatewayObserver {
   assumeRole?(accountId: string, ok: boolean): void;
 }
 
+/** An Organizations policy (ListPolicies / DescribePolicy summary). */
+export interface OrgPolicySummary {
+  id: string;
+  arn: string | null;
+  name: string;
+  description: string | null;
+  /** TAG_POLICY, SERVICE_CONTROL_POLICY, … (null when AWS does not say). */
+  type: string | null;
+  aws_managed: boolean;
+}
+
+/** A root, OU or account a policy is attached to (ListTargetsForPolicy). */
+export interface OrgPolicyTarget {
+  target_id: string;
+  name: string | null;
+  /** ROOT, ORGANIZATIONAL_UNIT or ACCOUNT. */
+  type: string;
+  arn: string | null;
+}
+
+export interface OrgPolicy {
+  summary: OrgPolicySummary;
+  /** The policy document as stored (JSON text). */
+  content: string;
+}
+
+/** DescribeEffectivePolicy of type TAG_POLICY for one account. */
+export interface EffectiveOrgPolicy {
+  target_id: string;
+  content: string;
+  last_updated: string | null;
+}
+
 export interface AwsGateway {
   /** The account of the server's base credentials (STS GetCallerIdentity, cached). */
   localAccountId(signal: AbortSignal): Promise<string>;
@@ -93,6 +126,16 @@ export interface AwsGateway {
   /** One Cost Explorer GetCostAndUsage call (all pages) grouped by LINKED_ACCOUNT and SERVICE,
    * from the base credentials. */
   serviceCosts(query: CostQuery, signal: AbortSignal): Promise<ServiceCostLine[]>;
+  /** Organizations tag policies (ListPolicies, Filter TAG_POLICY, every page), base credentials.
+   * Errors: AwsAccessError AccessDenied (names the action), OrganizationsNotInUse. */
+  listTagPolicies?(signal: AbortSignal): Promise<OrgPolicySummary[]>;
+  /** One policy with its content (DescribePolicy). Error code PolicyNotFound for an unknown id. */
+  describePolicy?(policyId: string, signal: AbortSignal): Promise<OrgPolicy>;
+  /** Roots, OUs and accounts the policy is attached to (ListTargetsForPolicy, every page). */
+  listPolicyTargets?(policyId: string, signal: AbortSignal): Promise<OrgPolicyTarget[]>;
+  /** The account's effective tag policy (DescribeEffectivePolicy with TargetId). Error codes
+   * TargetNotFound, EffectivePolicyNotFound (no tag policy applies to it). */
+  effectiveTagPolicy?(accountId: string, signal: AbortSignal): Promise<EffectiveOrgPolicy>;
   /** Forget cached credentials and clients of one account (or all). */
   invalidate(accountId?: string): void;
   stats(): GatewayStats;

@@ -22,6 +22,10 @@ export const SERVER_ACTIONS: readonly ServerAction[] = [
   { action: 'organizations:ListRoots', used_by: 'src/aws/organizations.ts (account discovery)' },
   { action: 'organizations:ListAccountsForParent', used_by: 'src/aws/organizations.ts (account discovery)' },
   { action: 'organizations:ListOrganizationalUnitsForParent', used_by: 'src/aws/organizations.ts (account discovery)' },
+  { action: 'organizations:ListPolicies', used_by: 'src/aws/tag-policies.ts (import_aws_tag_policy: list tag policies)' },
+  { action: 'organizations:DescribePolicy', used_by: 'src/aws/tag-policies.ts (import_aws_tag_policy: read a tag policy)' },
+  { action: 'organizations:ListTargetsForPolicy', used_by: 'src/aws/tag-policies.ts (import_aws_tag_policy: where a policy is attached)' },
+  { action: 'organizations:DescribeEffectivePolicy', used_by: 'src/aws/tag-policies.ts (import_aws_tag_policy: effective policy of an account)' },
 ];
 
 export const DEFAULT_MEMBER_ROLE_NAME = 'FinOpsTagComplianceReadOnly';

@@ -103,17 +103,27 @@ export function demoOrganization(): SimFixture {
       { id: OU.legacy, name: 'Legacy', parent_id: ROOT },
     ],
     accounts,
+    // Real Organizations syntax (issue 5's import tool reads these): wildcards, report_required_tag_for,
+    // enforced_for, child-control operators at the root, @@append/@@remove in the OU's child policy.
     tag_policies: [
       {
         id: 'p-95ouzwl3',
         name: 'acme-baseline-tags',
         content: JSON.stringify({
           tags: {
-            owner: { tag_key: { '@@assign': 'Owner' } },
-            environment: { tag_key: { '@@assign': 'Environment' }, tag_value: { '@@assign': ['production', 'staging', 'development', 'test'] } },
+            owner: {
+              tag_key: { '@@assign': 'Owner' },
+              tag_value: { '@@assign': ['*@acme.example'] },
+              report_required_tag_for: { '@@assign': ['ec2:ALL_SUPPORTED', 'rds:db', 's3:bucket'] },
+            },
+            environment: {
+              tag_key: { '@@assign': 'Environment', '@@operators_allowed_for_child_policies': ['@@none'] },
+              tag_value: { '@@assign': ['production', 'staging', 'development', 'test'], '@@operators_allowed_for_child_policies': ['@@remove'] },
+            },
             costcenter: {
               tag_key: { '@@assign': 'CostCenter' },
               tag_value: { '@@assign': ['Engineering', 'Sales', 'Marketing', 'Finance', 'Operations', 'Data'] },
+              report_required_tag_for: { '@@assign': ['ec2:instance', 'rds:db', 's3:bucket'] },
             },
           },
         }),
@@ -124,8 +134,13 @@ export function demoOrganization(): SimFixture {
         name: 'acme-workloads-enforced',
         content: JSON.stringify({
           tags: {
-            application: { tag_key: { '@@assign': 'Application' } },
-            environment: { enforced_for: { '@@assign': ['ec2:instance', 'rds:db'] } },
+            application: {
+              tag_key: { '@@assign': 'Application' },
+              tag_value: { '@@assign': ['*-api', '*-service', '*-gateway', 'observability'] },
+              enforced_for: { '@@assign': ['ec2:instance', 'lambda:function'] },
+            },
+            environment: { tag_value: { '@@remove': ['test'] }, enforced_for: { '@@assign': ['ec2:instance', 'rds:db'] } },
+            costcenter: { tag_value: { '@@append': ['Platform-*'] } },
           },
         }),
         targets: [OU.workloads],

@@ -6,6 +6,7 @@
 import type { Static, TSchema } from 'typebox';
 import type { Logger } from 'pino';
 import type { ProgressReporter } from '../core/types.js';
+import type { AwsGateway } from '../aws/gateway.js';
 import type { PolicyStore } from '../policy/types.js';
 import type { AccountDirectory, CostService, InventoryService } from '../scan/types.js';
 import type { HistoryStore } from '../store/types.js';
@@ -40,6 +41,9 @@ export interface ToolContext {
   principal: Principal;
   /** Injectable clock (tests move it). */
   now(): Date;
+  /** The AWS gateway, for tools that read Organizations directly (import_aws_tag_policy);
+   * absent in contexts built without the 'aws' plugin. */
+  aws?: AwsGateway;
 }
 
 export interface ToolDefinition<I extends TSchema = TSchema, O extends TSchema = TSchema> {
