@@ -9,6 +9,7 @@ import type { ProgressReporter } from '../core/types.js';
 import type { AwsGateway } from '../aws/gateway.js';
 import type { PolicyStore } from '../policy/types.js';
 import type { AccountDirectory, CostService, InventoryService } from '../scan/types.js';
+import type { AuditSchedulerHandle } from '../scheduler/types.js';
 import type { HistoryStore } from '../store/types.js';
 
 export interface ToolAnnotations {
@@ -44,6 +45,8 @@ export interface ToolContext {
   /** The AWS gateway, for tools that read Organizations directly (import_aws_tag_policy);
    * absent in contexts built without the 'aws' plugin. */
   aws?: AwsGateway;
+  /** The audit scheduler's settings (schedule_compliance_audit); absent without the 'scheduler' plugin. */
+  scheduler?: AuditSchedulerHandle;
 }
 
 export interface ToolDefinition<I extends TSchema = TSchema, O extends TSchema = TSchema> {
