@@ -189,5 +189,6 @@ export function demoArguments(demo: Pick<Demo, 'policy' | 'sim'>): Record<string
     // issue 5 tools: one line each
     detect_tag_drift: { account_ids: ['production', 'staging'], lookback_days: 7 },
     export_violations_csv: { account_ids: ['production', 'staging'], columns: ['account_name', 'resource_arn', 'tag_name', 'violation_type', 'current_value', 'cost_impact_monthly'] },
+    import_aws_tag_policy: {},
   };
 }
