@@ -81,6 +81,8 @@ export function createAwsGateway(opts: CreateAwsGatewayOptions): AwsGateway {
     for (let attempt = 0; ; attempt++) {
       if (signal.aborted) throw toAwsAccessError(signal.reason, { account_id: accountId, role_arn: null, region, signal, activity });
       const owner = await ownerFor(accountId, signal);
+      // The credentials this call starts with: an ExpiredToken drops them only if still cached.
+      const used = owner === BASE_OWNER ? null : creds.peek(accountId);
       try {
         return await fn(owner);
       } catch (err) {
@@ -88,7 +90,7 @@ export function createAwsGateway(opts: CreateAwsGatewayOptions): AwsGateway {
         const mapped = toAwsAccessError(err, { account_id: accountId, role_arn: roleArn, region, signal, activity });
         if (mapped.code === 'ExpiredToken' && attempt === 0) {
           logger.info({ account_id: accountId }, 'credentials expired during a call; refreshing and retrying once');
-          creds.invalidate(accountId);
+          creds.invalidateExpired(accountId, used);
           continue;
         }
         throw mapped;

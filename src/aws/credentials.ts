@@ -126,6 +126,24 @@ export class CredentialCache {
     }
   }
 
+  /** The account's cached credentials, without calling STS (null when none are cached). */
+  peek(accountId: string, roleName = this.opts.roles.role_name): AssumedCredentials | null {
+    return this.cache.get(`${accountId}|${this.roleArnFor(accountId, roleName)}`) ?? null;
+  }
+
+  /**
+   * A call signed with `used` was refused as expired: drop those credentials, unless the cache has
+   * already moved on (another caller refreshed them, or a refresh is under way). Concurrent calls
+   * refused together therefore cause one AssumeRole, not one each.
+   */
+  invalidateExpired(accountId: string, used: AssumedCredentials | null, roleName = this.opts.roles.role_name): void {
+    const key = `${accountId}|${this.roleArnFor(accountId, roleName)}`;
+    if (this.inFlight.has(key)) return;
+    const cached = this.cache.get(key);
+    if (cached !== undefined && used !== null && cached !== used) return;
+    this.cache.delete(key);
+  }
+
   /** Number of accounts with cached credentials (for tests and metrics). */
   get size(): number {
     return this.cache.size;

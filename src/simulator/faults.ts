@@ -1,4 +1,7 @@
-/** Deterministic fault injection: seeded PRNG for throttling, hang and access-denied lists. */
+/**
+ * Deterministic fault injection: seeded PRNG for throttling, hang and access-denied lists, denied
+ * services per account, and call-triggered faults (sessions expiring, clock jumps).
+ */
 import type { SimFaults } from './types.js';
 
 /** mulberry32: small, fast, deterministic PRNG returning floats in [0, 1). */
@@ -16,6 +19,9 @@ export function createPrng(seed: number): () => number {
 export class FaultInjector {
   private faults: SimFaults = {};
   private random: () => number = createPrng(1);
+  /** Calls counted for the call-triggered faults (since the last `set`). */
+  private callsByAccount = new Map<string, number>();
+  private totalCalls = 0;
 
   constructor(faults: SimFaults = {}) {
     this.set(faults);
@@ -24,6 +30,8 @@ export class FaultInjector {
   set(faults: SimFaults): void {
     this.faults = { ...faults };
     this.random = createPrng(faults.seed ?? 1);
+    this.callsByAccount = new Map();
+    this.totalCalls = 0;
   }
 
   get latencyMs(): number {
@@ -45,4 +53,28 @@ export class FaultInjector {
   accessDenied(accountId: string): boolean {
     return this.faults.access_denied_accounts?.includes(accountId) ?? false;
   }
+
+  /** `access_denied_services`: this service (or this one operation) is refused in the account. */
+  serviceDenied(accountId: string, service: string, operation: string): boolean {
+    const denied = this.faults.access_denied_services?.[accountId];
+    return denied?.some((x) => x === service || x === `${service}:${operation}`) ?? false;
+  }
+
+  /**
+   * Counts one identified call and returns the call-triggered faults due now: whether the
+   * account's sessions expire (`expire_sessions`) and the clock jumps to apply (`clock_jumps`).
+   */
+  onCall(accountId: string): CallTriggers {
+    this.totalCalls += 1;
+    const own = (this.callsByAccount.get(accountId) ?? 0) + 1;
+    this.callsByAccount.set(accountId, own);
+    const expireSessions = this.faults.expire_sessions?.some((e) => e.account_id === accountId && e.after_calls === own) ?? false;
+    const jumps = (this.faults.clock_jumps ?? []).filter((j) => (j.account_id === undefined ? j.after_calls === this.totalCalls : j.account_id === accountId && j.after_calls === own));
+    return { expireSessions, jumps: jumps.map((j) => ({ account_id: accountId, after_calls: j.after_calls, advance_ms: j.advance_ms })) };
+  }
+}
+
+export interface CallTriggers {
+  expireSessions: boolean;
+  jumps: { account_id: string; after_calls: number; advance_ms: number }[];
 }

@@ -1,6 +1,7 @@
 /**
  * The simulator's HTTP server: parses each request, identifies caller/service/region from the SigV4
- * credential scope, applies faults (hang, latency, throttling, access denied), records statistics,
+ * credential scope, applies faults (hang, latency, throttling, access denied, expiring sessions,
+ * clock jumps), records statistics,
  * and answers in the service's own wire protocol.
  */
 import { randomUUID } from 'node:crypto';
@@ -94,6 +95,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     }
     const accountId = caller.account.id;
     state.recordCall(service, operation, accountId);
+    state.applyCallFaults(accountId);
     const leave = state.enter(accountId);
     res.once('close', leave);
     if (caller.account.hang === true || state.faults.hangs(accountId)) return; // answered never; `close` ends it
@@ -107,7 +109,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       }
       // Like AWS, a region that is not enabled in the account does not recognise its credentials.
       if (REGIONAL.has(service) && !state.regionsOf(caller.account).includes(routed.region)) throw unknownKey(service);
-      if (!STS_ACTIONS.has(service) && state.faults.accessDenied(accountId)) throw accessDenied(service, `${service}:${operation}`);
+      if (!STS_ACTIONS.has(service) && (state.faults.accessDenied(accountId) || state.faults.serviceDenied(accountId, service, operation))) {
+        state.recordDenied(accountId);
+        throw accessDenied(service, `${service}:${operation}`);
+      }
       const handler = HANDLERS[service];
       if (!handler) throw new SimError('UnknownService', `The simulator does not implement service '${service}'`);
       wire = handler(ctx, routed, parsed);

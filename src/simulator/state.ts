@@ -26,7 +26,7 @@ export interface Caller {
 }
 
 function emptyStats(): SimStats {
-  return { calls: {}, calls_by_account: {}, assume_role: {}, max_in_flight: 0, max_accounts_in_flight: 0, throttled: 0 };
+  return { calls: {}, calls_by_account: {}, assume_role: {}, max_in_flight: 0, max_accounts_in_flight: 0, throttled: 0, in_flight: 0, expired_tokens: {}, denied: {}, clock_jumps: [] };
 }
 
 function bump(map: Record<string, number>, key: string): void {
@@ -103,7 +103,10 @@ export class SimState {
     }
     const session = this.sessions.get(accessKeyId);
     if (!session || (sessionToken !== undefined && sessionToken !== session.sessionToken)) throw unknownKey(service);
-    if (session.expiration.getTime() <= this.now().getTime()) throw expiredToken(service);
+    if (session.expiration.getTime() <= this.now().getTime()) {
+      bump(this.statsData.expired_tokens, session.accountId);
+      throw expiredToken(service);
+    }
     const account = this.account(session.accountId);
     if (!account) throw unknownKey(service);
     return {
@@ -133,7 +136,7 @@ export class SimState {
   // ---- statistics ----
 
   stats(): SimStats {
-    return structuredClone(this.statsData);
+    return structuredClone({ ...this.statsData, in_flight: this.inFlight });
   }
 
   resetStats(): void {
@@ -153,6 +156,26 @@ export class SimState {
 
   recordThrottled(): void {
     this.statsData.throttled += 1;
+  }
+
+  recordDenied(accountId: string): void {
+    bump(this.statsData.denied, accountId);
+  }
+
+  /** Applies the call-triggered faults due after this call of `accountId` (expiry, clock jumps). */
+  applyCallFaults(accountId: string): void {
+    const due = this.faults.onCall(accountId);
+    if (due.expireSessions) this.expireSessions(accountId);
+    for (const jump of due.jumps) {
+      this.advanceClock(jump.advance_ms);
+      this.statsData.clock_jumps.push(jump);
+    }
+  }
+
+  /** Every session issued for the account so far expires now (simulated clock). */
+  expireSessions(accountId: string): void {
+    const now = this.now();
+    for (const s of this.sessions.values()) if (s.accountId === accountId && s.expiration > now) s.expiration = now;
   }
 
   /** Marks a request in flight; returns the function that ends it (idempotent). */

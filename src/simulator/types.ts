@@ -72,6 +72,16 @@ export interface SimFaults {
   access_denied_accounts?: string[];
   /** Seed of the throttling PRNG (default 1): same seed, same sequence of throttled requests. */
   seed?: number;
+  /** Account id → services (`rds`) or operations (`rds:DescribeDBInstances`) answered AccessDenied
+   * in that account (one denied permission inside a role that otherwise works). */
+  access_denied_services?: Record<string, string[]>;
+  /** Once the account has made `after_calls` calls (counted from `setFaults`), every session issued
+   * for it so far expires on the spot: later calls with them get ExpiredToken, whatever the
+   * server's clock says (revoked or clock-skewed credentials). */
+  expire_sessions?: { account_id: string; after_calls: number }[];
+  /** When the `after_calls`-th call arrives (of `account_id`, or of every account), the simulated
+   * clock moves forward `advance_ms` (sessions issued before can expire mid-scan). Each jump once. */
+  clock_jumps?: { after_calls: number; advance_ms: number; account_id?: string }[];
 }
 
 export interface SimStats {
@@ -85,6 +95,14 @@ export interface SimStats {
   max_in_flight: number;
   max_accounts_in_flight: number;
   throttled: number;
+  /** Requests in flight right now (0 once every hung request was given up by its client). */
+  in_flight: number;
+  /** Calls refused with ExpiredToken, by the account of the expired session. */
+  expired_tokens: Record<string, number>;
+  /** Calls refused by the `access_denied_accounts` / `access_denied_services` faults, by account. */
+  denied: Record<string, number>;
+  /** Clock jumps applied (`clock_jumps` fault): by whose call, after how many, and how far. */
+  clock_jumps: { account_id: string; after_calls: number; advance_ms: number }[];
 }
 
 export interface Simulator {
