@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { SessionRegistry } from '../src/mcp/sessions.js';
 import healthRoutes, { type HealthRoutesOptions } from './health.js';
+import exportRoutes from './export.js';
 import mcpRoutes from './mcp.js';
 import sseRoutes from './sse.js';
 import toolRoutes from './tools.js';
@@ -24,6 +25,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, opts) => {
   await app.register(mcpRoutes, { sessions });
   await app.register(sseRoutes, { sessions });
   await app.register(toolRoutes);
+  await app.register(exportRoutes);
   await app.register(healthRoutes, opts.health ?? {});
 };
 

@@ -5,7 +5,9 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CancelledError, UserError } from '../src/core/errors.js';
+import { csvDownloadOf } from '../src/export/download.js';
 import { errorResult, toolResult } from '../src/mcp/server.js';
+import { negotiate, sendCsvDownload } from './csv-reply.js';
 
 /** Parse a request body that should be a JSON document; empty means no arguments. */
 export function parseJsonBody(text: string): unknown {
@@ -30,7 +32,7 @@ export function parseFormBody(text: string): unknown {
   return out;
 }
 
-const callOptions = (request: FastifyRequest, reply: FastifyReply) => ({ logger: request.log, principal: request.principal, signal: abortSignalFor(reply) });
+export const callOptions = (request: FastifyRequest, reply: FastifyReply) => ({ logger: request.log, principal: request.principal, signal: abortSignalFor(reply) });
 
 /** Aborted when the client goes away before the answer is sent. */
 function abortSignalFor(reply: FastifyReply): AbortSignal {
@@ -73,7 +75,10 @@ const toolRoutes: FastifyPluginAsync = async (app) => {
   app.get('/tools', async () => ({ tools: listing() }));
 
   app.post<{ Params: { name: string } }>('/tools/:name', async (request, reply) => {
-    return app.toolRunner.call(request.params.name, request.body ?? {}, callOptions(request, reply));
+    const result = await app.toolRunner.call(request.params.name, request.body ?? {}, callOptions(request, reply));
+    // A tool answer with a file behind it (export_violations_csv) streams it for Accept: text/csv.
+    const download = negotiate(request.headers.accept, 'json') === 'csv' ? csvDownloadOf(result) : undefined;
+    return download === undefined ? result : sendCsvDownload(reply, download);
   });
 
   // Compatibility with the first server's REST bridge.

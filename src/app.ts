@@ -28,6 +28,7 @@ import { echoRequestId, fastifyOptions } from './logging.js';
 import { detectTagDrift } from './tools/detect-tag-drift.js';
 import { generateComplianceReport } from './tools/generate-compliance-report.js';
 import { getViolationHistory } from './tools/get-violation-history.js';
+import { exportViolationsCsv } from './tools/export-violations-csv.js';
 import { importAwsTagPolicy } from './tools/import-aws-tag-policy.js';
 import { coreTools } from './tools/index.js';
 import type { AnyTool } from './tools/types.js';
@@ -39,6 +40,7 @@ export const allTools: AnyTool[] = [
   getViolationHistory,
   // issue 5 tools: one line each, in tools/list order
   detectTagDrift,
+  exportViolationsCsv,
   importAwsTagPolicy,
 ];
 
