@@ -105,6 +105,7 @@ export function appContextFactory(app: FastifyInstance): ContextFactory {
     policy: service<PolicyStore>(app, 'policyStore', 'policy'),
     history: service<HistoryStore>(app, 'history', 'history'),
     ...(app.hasDecorator('aws') ? { aws: app.getDecorator<AwsGateway>('aws') } : {}),
+    ...(app.hasDecorator('config') ? { config: app.config } : {}),
   });
 }
 

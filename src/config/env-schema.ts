@@ -50,6 +50,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   str('HOST', '127.0.0.1', 'Interface to bind. Anything but loopback requires API keys (or AUTH_MODE=none).'),
   oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info', 'Log level (JSON logs on stdout; case-insensitive).'),
   str('POLICY_PATH', 'policies/tagging_policy.json', 'Tagging policy file (JSON or YAML).'),
+  bool('POLICY_IMPORT_WRITES', false, 'Let import_aws_tag_policy save converted policies into the policies directory and activate them (changes the policy every caller is checked against). Listing and previews work without it.'),
   str('AWS_REGION', 'us-east-1', 'Home region for STS, Cost Explorer and Organizations.', { aliases: ['AWS_DEFAULT_REGION'], pattern: REGION, expect: 'an AWS region name such as us-east-1' }),
   url('AWS_ENDPOINT_URL', ['http', 'https'], 'One endpoint for every AWS service (the bundled simulator, LocalStack); unset = real AWS.'),
   list('ALLOWED_REGIONS', REGION, 'Comma-separated regions to scan; unset = every enabled region.', 'a comma-separated list of AWS region names such as us-east-1,eu-west-1'),

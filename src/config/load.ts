@@ -172,6 +172,7 @@ export function loadConfig(env: Env): AppConfig {
     host,
     log_level: str('LOG_LEVEL') as LogLevel,
     policy_path: str('POLICY_PATH'),
+    policy_import_writes: bool('POLICY_IMPORT_WRITES'),
     aws: {
       region: str('AWS_REGION'),
       endpoint_url: opt('AWS_ENDPOINT_URL'),

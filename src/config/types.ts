@@ -158,6 +158,8 @@ export interface AppConfig {
   log_level: LogLevel;
   /** POLICY_PATH, default policies/tagging_policy.json */
   policy_path: string;
+  /** POLICY_IMPORT_WRITES, default false: import_aws_tag_policy may save and activate policies. */
+  policy_import_writes?: boolean;
   /** DEFAULT_PAGE_LIMIT is fixed by the tools (50, max 500). */
   aws: AwsConfig;
   multi_account: MultiAccountConfig;

@@ -214,13 +214,15 @@ export const importAwsTagPolicy = defineTool({
     'Lists the AWS Organizations tag policies (no policy_id/account_id: every policy with id, name, description and the roots/OUs/accounts it is attached to), or converts one into this server\'s tagging-policy format.',
     'policy_id imports one policy (a parent-first list is merged with AWS inheritance: @@assign/@@append/@@remove and @@operators_allowed_for_child_policies); account_id imports the EFFECTIVE policy AWS computes for that account.',
     'Conversion: tag_key capitalisation → exact key names with case_sensitivity true; tag_value lists → allowed_values; values with * → one anchored validation_regex; report_required_tag_for / enforced_for → required tags with applies_to; anything that cannot be represented is listed in warnings — read them.',
-    'save_to_file with name writes <name>.json inside the policies directory only; activate: true makes the result the active policy immediately (the previous one stays if the result is invalid). Without save_to_file/activate nothing changes: it is a preview.',
+    'save_to_file with name writes <name>.json inside the policies directory only; activate: true makes the result the active policy immediately (the previous one stays if the result is invalid); both need POLICY_IMPORT_WRITES=true on the server. Without save_to_file/activate nothing changes: it is a preview.',
   ].join('\n'),
   inputSchema: Input,
   outputSchema: Output,
   annotations: { title: 'Import AWS Organizations tag policy', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  scans: false,
-  examples: [{}, { policy_id: 'p-95ouzwl3' }, { account_id: 'production', save_to_file: true, name: 'acme-production', activate: true }],
+  // It reads AWS (Organizations): the scan rate limit and, with OAuth, the finops:scan scope apply.
+  scans: true,
+  // Previews only: saving and activating change the server (and need POLICY_IMPORT_WRITES=true).
+  examples: [{}, { policy_id: 'p-95ouzwl3' }, { account_id: 'production', required_tags_from: 'all_keys' }],
   async handler(ctx, input): Promise<Out> {
     const save = input.save_to_file ?? input.name !== undefined;
     // Refuse a bad file name before any AWS call.
@@ -237,6 +239,11 @@ export const importAwsTagPolicy = defineTool({
     }
     if (input.policy_id !== undefined && input.account_id !== undefined) {
       throw new UserError('Pass either policy_id (one policy, or a parent-first list) or account_id (that account\'s effective policy), not both.', { field: '/account_id', code: 'invalid_arguments' });
+    }
+    if ((save || input.activate === true) && ctx.config?.policy_import_writes !== true) {
+      throw new ForbiddenError(
+        `Saving and activating imported policies is turned off on this server: they change the policy every caller is checked against. An operator can allow it with POLICY_IMPORT_WRITES=true. Without save_to_file, name and activate the import is a preview and works as is.`,
+      );
     }
     if (input.cursor !== undefined) throw new UserError('cursor is only used when listing policies (without policy_id and account_id).', { field: '/cursor', code: 'invalid_arguments' });
     const aws = gateway(ctx);

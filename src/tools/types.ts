@@ -7,6 +7,7 @@ import type { Static, TSchema } from 'typebox';
 import type { Logger } from 'pino';
 import type { ProgressReporter } from '../core/types.js';
 import type { AwsGateway } from '../aws/gateway.js';
+import type { AppConfig } from '../config/types.js';
 import type { PolicyStore } from '../policy/types.js';
 import type { AccountDirectory, CostService, InventoryService } from '../scan/types.js';
 import type { AuditSchedulerHandle } from '../scheduler/types.js';
@@ -45,6 +46,8 @@ export interface ToolContext {
   /** The AWS gateway, for tools that read Organizations directly (import_aws_tag_policy);
    * absent in contexts built without the 'aws' plugin. */
   aws?: AwsGateway;
+  /** The validated configuration (absent in contexts built by tests of the transports). */
+  config?: Readonly<AppConfig>;
   /** The audit scheduler's settings (schedule_compliance_audit); absent without the 'scheduler' plugin. */
   scheduler?: AuditSchedulerHandle;
 }

@@ -8,12 +8,16 @@
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import t, { type Test } from 'tap';
+import { describePolicy, effectiveTagPolicy, listPolicyTargets, listTagPolicies } from '../../src/aws/tag-policies.js';
 import { buildApp } from '../../src/app.js';
 import { testConfig } from '../../src/config/index.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import type { TaggingPolicyDocument } from '../../src/policy/types.js';
 import { DEMO_ACCOUNTS, demoOrganization } from '../../src/simulator/demo-org.js';
+import { DEFAULT_ROLE_NAME } from '../../src/simulator/generate.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import { importAwsTagPolicy } from '../../src/tools/import-aws-tag-policy.js';
 import { isolateNetwork } from '../aws/helpers.js';
@@ -75,7 +79,7 @@ interface Env {
   call(args: Record<string, unknown>, tool?: string): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
-async function start(t: Test): Promise<Env> {
+async function start(t: Test, writes = true): Promise<Env> {
   const root = mkdtempSync(join(tmpdir(), 'import-tag-policy-'));
   const dir = join(root, 'policies');
   // The policies directory is one level down, so `..` has somewhere to go.
@@ -86,6 +90,7 @@ async function start(t: Test): Promise<Env> {
     aws: { endpoint_url: sim.endpoint, credentials: { ...sim.credentials } },
     multi_account: { enabled: true, discovery: 'organizations' },
     policy_path: policyPath,
+    policy_import_writes: writes,
   });
   const app = await buildApp({ config, logger: false, policy: { watch: false } });
   await app.ready();
@@ -301,4 +306,47 @@ t.test('bad requests and Organizations errors are clear 4xx answers', async (t) 
   t.match(saveWithout.body['message'], /pass policy_id/);
   const twice = await env.call({ policy_id: ['p-95ouzwl3', 'p-95ouzwl3'] });
   t.equal(twice.status, 400);
+});
+
+t.test('without POLICY_IMPORT_WRITES, saving and activating are refused (403) and previews still work', async (t) => {
+  const env = await start(t, false);
+  const before = await env.call({}, 'get_tagging_policy');
+  for (const args of [{ policy_id: 'p-95ouzwl3', save_to_file: true }, { policy_id: 'p-95ouzwl3', name: 'x' }, { account_id: 'production', activate: true }]) {
+    const r = await env.call(args);
+    t.equal(r.status, 403, JSON.stringify(args));
+    t.match(r.body['message'], /POLICY_IMPORT_WRITES=true/);
+  }
+  t.same(readdirSync(env.dir), ['tagging_policy.json']);
+  t.equal((await env.call({}, 'get_tagging_policy')).body['policy_hash'], before.body['policy_hash']);
+  t.equal((await env.call({ account_id: 'production' })).status, 200);
+  t.equal((await env.call({})).status, 200);
+});
+
+t.test('AccessDenied from Organizations names the action to grant (server running in a member account)', async (t) => {
+  const sts = new STSClient({ region: 'us-east-1', endpoint: sim.endpoint, credentials: { ...sim.credentials } });
+  t.teardown(() => sts.destroy());
+  const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${DEMO_ACCOUNTS.production}:role/${DEFAULT_ROLE_NAME}`, RoleSessionName: 'import-test' }));
+  const c = out.Credentials;
+  if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined || c.SessionToken === undefined) throw new Error('no credentials');
+  const config = testConfig({ aws: { endpoint_url: sim.endpoint, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken } } });
+  const app = await buildApp({ config, logger: false, policy: { watch: false } });
+  t.teardown(() => app.close());
+  const list = await app.inject({ method: 'POST', url: '/tools/import_aws_tag_policy', payload: {} });
+  t.equal(list.statusCode, 403);
+  t.match(list.json().message, /organizations:ListPolicies/);
+  const one = await app.inject({ method: 'POST', url: '/tools/import_aws_tag_policy', payload: { policy_id: 'p-95ouzwl3' } });
+  t.equal(one.statusCode, 403);
+  t.match(one.json().message, /organizations:DescribePolicy/);
+});
+
+t.test('Organizations errors map to stable codes (not in an organization, no effective policy)', async (t) => {
+  const failing = (name: string) => ({ send: async () => Promise.reject(Object.assign(new Error('raw AWS text with arn:aws:iam::999999999999:role/x'), { name, $metadata: { httpStatusCode: 400 } })) }) as unknown as OrganizationsClient;
+  const signal = new AbortController().signal;
+  await t.rejects(listTagPolicies(failing('AWSOrganizationsNotInUseException'), signal), { code: 'OrganizationsNotInUse', message: /not a member of an AWS Organization/ });
+  await t.rejects(effectiveTagPolicy(failing('EffectivePolicyNotFoundException'), '111111111111', signal), { code: 'EffectivePolicyNotFound' });
+  await t.rejects(describePolicy(failing('PolicyNotFoundException'), 'p-12345678', signal), { code: 'PolicyNotFound' });
+  await t.rejects(listPolicyTargets(failing('PolicyTypeNotEnabledException'), 'p-12345678', signal), { code: 'PolicyTypeNotEnabled' });
+  const other: unknown = await listTagPolicies(failing('ServiceException'), signal).then(() => null, (e: unknown) => e);
+  t.ok(other instanceof Error);
+  t.notMatch((other as Error).message, /999999999999/, 'raw AWS text is never copied');
 });
