@@ -424,6 +424,10 @@ export const detectTagDrift = defineTool({
     if (base.data_quality_status === 'partial') parts.push('The baseline scan was partial: some resources reported as created may have existed but been unreadable then.');
     if (diff.unreadable_now.length > 0) parts.push(`${diff.unreadable_now.length} baseline resource(s) are in cells that could not be read now (see data_quality.failed): their state is unknown and they are not reported as deleted.`);
     if (data_quality.status === 'partial' && current.run !== null) parts.push('The current scan is partial: figures are lower bounds.');
+    const taggingDeleted = [...new Set(entries.filter((e) => e.kind === 'deleted' && getResourceType(e.resource_type)?.lister === 'tagging').map((e) => e.resource_type))].sort();
+    if (taggingDeleted.length > 0) {
+      parts.push(`Type(s) ${taggingDeleted.join(', ')} are listed through the Resource Groups Tagging API, which can stop returning a resource once its last tag is removed: a "deleted" resource of these types may still exist, untagged.`);
+    }
     parts.push(...notes);
 
     return {

@@ -126,3 +126,26 @@ t.test('a policy change between snapshots: severities use the current policy, an
   t.equal(out.baseline?.policy_matches_current, false);
   t.match(out.note, /tagging policy changed/);
 });
+
+t.test('a vanished resource of a Tagging-API type is reported deleted with a caveat', async (t) => {
+  const w = world();
+  const fn: ResourceRecord = {
+    arn: `arn:aws:lambda:us-east-1:${A}:function:fn-1`, id: 'fn-1', name: 'fn-1', type: 'lambda:function', account_id: A, region: 'us-east-1',
+    tags: { Owner: 'ann.lee@example.com', Environment: 'production' }, created_at: null, attributes: {},
+  };
+  w.resources.push(fn);
+  await call(t, w.ctx(), { account_ids: [A] });
+  w.advance(7 * DAY);
+  w.resources.pop();
+  const out = await call(t, w.ctx(), { account_ids: [A], refresh: true });
+  t.same(out.changes.map((c) => [c.change, c.resource_arn]), [['deleted', fn.arn]]);
+  t.match(out.note, /lambda:function are listed through the Resource Groups Tagging API/);
+  // A direct-lister type gets no such caveat.
+  const w2 = world();
+  await call(t, w2.ctx(), { account_ids: [A] });
+  w2.advance(7 * DAY);
+  w2.resources.splice(w2.resources.findIndex((r) => r.id === 'i-a2'), 1);
+  const out2 = await call(t, w2.ctx(), { account_ids: [A], refresh: true });
+  t.equal(out2.summary.resources_deleted, 1);
+  t.notMatch(out2.note, /Tagging API/);
+});
