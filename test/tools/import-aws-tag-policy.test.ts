@@ -156,6 +156,11 @@ t.test('import one policy: a preview that changes nothing', async (t) => {
   t.equal(r.body['active_policy_hash'], active.body['policy_hash']);
   t.same(readdirSync(env.dir), ['tagging_policy.json'], 'nothing written');
   t.equal((await env.call({}, 'get_tagging_policy')).body['policy_hash'], active.body['policy_hash'], 'active policy unchanged');
+  // Language models send single-element arrays for strings and enums.
+  const arrays = await env.call({ policy_id: ['p-95ouzwl3'], required_tags_from: ['all_keys'] });
+  t.equal(arrays.status, 200, JSON.stringify(arrays.body).slice(0, 300));
+  t.equal((arrays.body['source'] as { kind: string }).kind, 'policy');
+  t.same(requiredOf(arrays.body).map((x) => [x.name, x.applies_to.length]), [['Owner', 7], ['Environment', 0], ['CostCenter', 3]], 'all_keys: Environment required on every type');
 });
 
 t.test('a parent-first chain merges like the effective policy AWS returns for an account (REST and MCP agree)', async (t) => {
