@@ -12,6 +12,7 @@ import type { ProgressReporter } from '../src/core/types.js';
 import { CancelledError, NotFoundError, UserError } from '../src/core/errors.js';
 import { describeValidationErrors, normaliseArguments } from '../src/mcp/arguments.js';
 import type { AwsGateway } from '../src/aws/gateway.js';
+import type { AuditSchedulerHandle } from '../src/scheduler/types.js';
 import type { PolicyStore } from '../src/policy/types.js';
 import type { AccountDirectory, CostService, InventoryService } from '../src/scan/types.js';
 import type { HistoryStore } from '../src/store/types.js';
@@ -105,6 +106,8 @@ export function appContextFactory(app: FastifyInstance): ContextFactory {
     policy: service<PolicyStore>(app, 'policyStore', 'policy'),
     history: service<HistoryStore>(app, 'history', 'history'),
     ...(app.hasDecorator('aws') ? { aws: app.getDecorator<AwsGateway>('aws') } : {}),
+    // Registered after 'tools' (it calls the runner); looked up per call.
+    ...(app.hasDecorator('auditScheduler') ? { scheduler: app.getDecorator<AuditSchedulerHandle>('auditScheduler') } : {}),
     ...(app.hasDecorator('config') ? { config: app.config } : {}),
   });
 }

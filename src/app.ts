@@ -18,6 +18,7 @@ import policyPlugin, { type PolicyPluginOptions } from '../plugins/policy.js';
 import pressurePlugin, { type PressurePluginOptions } from '../plugins/pressure.js';
 import rateLimitPlugin from '../plugins/rate-limit.js';
 import scanPlugin from '../plugins/scan.js';
+import schedulerPlugin, { type SchedulerPluginOptions } from '../plugins/scheduler.js';
 import securityPlugin from '../plugins/security.js';
 import toolsPlugin, { type ContextFactory } from '../plugins/tools.js';
 import routes from '../routes/index.js';
@@ -31,6 +32,9 @@ import { getViolationHistory } from './tools/get-violation-history.js';
 import { exportViolationsCsv } from './tools/export-violations-csv.js';
 import { importAwsTagPolicy } from './tools/import-aws-tag-policy.js';
 import { coreTools } from './tools/index.js';
+import { deleteComplianceAudit } from './tools/delete-compliance-audit.js';
+import { listComplianceAudits } from './tools/list-compliance-audits.js';
+import { scheduleComplianceAudit } from './tools/schedule-compliance-audit.js';
 import type { AnyTool } from './tools/types.js';
 
 /** Every tool the server offers, in tools/list order. */
@@ -42,6 +46,9 @@ export const allTools: AnyTool[] = [
   detectTagDrift,
   exportViolationsCsv,
   importAwsTagPolicy,
+  scheduleComplianceAudit,
+  listComplianceAudits,
+  deleteComplianceAudit,
 ];
 
 export interface BuildAppOptions {
@@ -58,6 +65,8 @@ export interface BuildAppOptions {
   contextFactory?: ContextFactory;
   policy?: PolicyPluginOptions;
   health?: HealthRoutesOptions;
+  /** Scheduler replica id and SMTP TLS settings (tests); the clock is `now`. */
+  scheduler?: SchedulerPluginOptions;
   /** Load-shedding sampling (tests). */
   pressure?: PressurePluginOptions;
 }
@@ -88,6 +97,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ...(options.contextFactory === undefined ? {} : { contextFactory: options.contextFactory }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
+  await app.register(schedulerPlugin, { ...options.scheduler, ...(options.now === undefined ? {} : { now: options.now }) });
   const scanning = (options.tools ?? allTools).filter((t) => t.scans).map((t) => t.name);
   await app.register(rateLimitPlugin, { scanning });
   await app.register(auditPlugin, { scanning });

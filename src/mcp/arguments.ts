@@ -37,6 +37,10 @@ const ALIASES: [string, string][] = [
   ['account_id', 'account_ids'],
   ['region', 'regions'],
   ['resource_type', 'resource_types'],
+  // schedule_compliance_audit: the existing server's parameter names
+  ['schedule_type', 'schedule'],
+  ['time_of_day', 'time'],
+  ['timezone_str', 'timezone'],
 ];
 
 /**

@@ -190,5 +190,8 @@ export function demoArguments(demo: Pick<Demo, 'policy' | 'sim'>): Record<string
     detect_tag_drift: { account_ids: ['production', 'staging'], lookback_days: 7 },
     export_violations_csv: { account_ids: ['production', 'staging'], columns: ['account_name', 'resource_arn', 'tag_name', 'violation_type', 'current_value', 'cost_impact_monthly'] },
     import_aws_tag_policy: {},
+    schedule_compliance_audit: { schedule: 'daily', time: '06:00', timezone: 'Europe/Paris', account_ids: ['production'], name: 'e2e-daily-audit' },
+    list_compliance_audits: { recent_runs: 1 },
+    delete_compliance_audit: { name: 'e2e-daily-audit' },
   };
 }
