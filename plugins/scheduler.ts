@@ -78,11 +78,12 @@ const schedulerPlugin: FastifyPluginAsync<SchedulerPluginOptions> = async (app, 
   }
 
   const empty = async (): Promise<TickReport> => ({ at: now().toISOString(), ran: [], skipped: [] });
+  const active = settings.enabled ? scheduler : null;
   app.decorate('auditScheduler', {
-    enabled: settings.enabled && scheduler !== null,
+    enabled: active !== null,
     settings,
     instanceId,
-    tick: () => (scheduler === null ? empty() : scheduler.tick()),
+    tick: () => (active === null ? empty() : active.tick()),
     idle: async () => scheduler?.idle(),
   } satisfies AuditSchedulerDecoration);
 
