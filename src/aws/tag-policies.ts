@@ -37,6 +37,10 @@ const KNOWN: Record<string, { code: string; message: (subject: string) => string
     code: 'EffectivePolicyNotFound',
     message: (s) => `No tag policy applies to account ${s} (none is attached to it, its OUs or the root), so it has no effective tag policy.`,
   },
+  InvalidInputException: {
+    code: 'InvalidInput',
+    message: (s) => `Organizations refused the request${s === '' ? '' : ` for ${s}`} as invalid input (for example, an effective policy is asked for the management account, which has none).`,
+  },
   PolicyTypeNotEnabledException: {
     code: 'PolicyTypeNotEnabled',
     message: () => 'Tag policies are not enabled in this organization (Organizations console → Policies → Tag policies → Enable).',

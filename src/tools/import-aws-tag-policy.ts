@@ -152,6 +152,7 @@ async function orgCall<T>(work: Promise<T>, field?: string): Promise<T> {
     if (err instanceof AwsAccessError) {
       if (err.code === 'PolicyNotFound' || err.code === 'TargetNotFound' || err.code === 'EffectivePolicyNotFound') throw new NotFoundError(err.message, field);
       if (err.code === 'OrganizationsNotInUse') throw new UserError(err.message, { statusCode: 409, code: 'organizations_not_in_use' });
+      if (err.code === 'InvalidInput') throw new UserError(err.message, { statusCode: 400, code: 'invalid_input', ...(field === undefined ? {} : { field }) });
       if (err.code === 'PolicyTypeNotEnabled') throw new UserError(err.message, { statusCode: 409, code: 'tag_policies_not_enabled' });
     }
     throw err;

@@ -160,7 +160,7 @@ t.test('import one policy: a preview that changes nothing', async (t) => {
   const arrays = await env.call({ policy_id: ['p-95ouzwl3'], required_tags_from: ['all_keys'] });
   t.equal(arrays.status, 200, JSON.stringify(arrays.body).slice(0, 300));
   t.equal((arrays.body['source'] as { kind: string }).kind, 'policy');
-  t.same(requiredOf(arrays.body).map((x) => [x.name, x.applies_to.length]), [['Owner', 7], ['Environment', 0], ['CostCenter', 3]], 'all_keys: Environment required on every type');
+  t.same(requiredOf(arrays.body).map((x) => [x.name, x.applies_to?.length]), [['Owner', 7], ['Environment', 0], ['CostCenter', 3]], 'all_keys: Environment required on every type');
 });
 
 t.test('a parent-first chain merges like the effective policy AWS returns for an account (REST and MCP agree)', async (t) => {
@@ -351,6 +351,7 @@ t.test('Organizations errors map to stable codes (not in an organization, no eff
   await t.rejects(effectiveTagPolicy(failing('EffectivePolicyNotFoundException'), '111111111111', signal), { code: 'EffectivePolicyNotFound' });
   await t.rejects(describePolicy(failing('PolicyNotFoundException'), 'p-12345678', signal), { code: 'PolicyNotFound' });
   await t.rejects(listPolicyTargets(failing('PolicyTypeNotEnabledException'), 'p-12345678', signal), { code: 'PolicyTypeNotEnabled' });
+  await t.rejects(effectiveTagPolicy(failing('InvalidInputException'), '111111111111', signal), { code: 'InvalidInput', message: /111111111111/ });
   const other: unknown = await listTagPolicies(failing('ServiceException'), signal).then(() => null, (e: unknown) => e);
   t.ok(other instanceof Error);
   t.notMatch((other as Error).message, /999999999999/, 'raw AWS text is never copied');

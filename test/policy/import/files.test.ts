@@ -54,8 +54,8 @@ t.test('savePolicyFile writes atomically inside the real directory and refuses l
   t.equal(readFileSync(outside, 'utf8'), 'untouched');
   mkdirSync(join(dir, 'sub.json'));
   await t.rejects(savePolicyFile(dir, 'sub.json', DOC, { ...opts, overwrite: true }), { statusCode: 400, message: /not a regular file/ });
-  await t.rejects(savePolicyFile(dir, '../escape.json', DOC, opts), { statusCode: 400 });
-  await t.rejects(savePolicyFile(dir, '.hidden.json', DOC, opts), { statusCode: 400 });
+  await t.rejects(savePolicyFile(dir, '../escape.json', DOC, opts), { statusCode: 400, code: 'invalid_name' });
+  await t.rejects(savePolicyFile(dir, '.hidden.json', DOC, opts), { statusCode: 400, code: 'invalid_name' });
   await t.rejects(savePolicyFile(join(root, 'missing'), 'x.json', DOC, opts), { statusCode: 409, code: 'no_policies_dir' });
 
   // A policies directory reached through a link: the file lands in the real directory.
