@@ -46,7 +46,10 @@ export class FaultInjector {
     return this.random() < rate;
   }
 
+  /** Whether this call hangs: a hanging account, or past the account's `hang_after_calls` (counted by `onCall`). */
   hangs(accountId: string): boolean {
+    const after = this.faults.hang_after_calls?.[accountId];
+    if (after !== undefined && (this.callsByAccount.get(accountId) ?? 0) > after) return true;
     return this.faults.hang_accounts?.includes(accountId) ?? false;
   }
 

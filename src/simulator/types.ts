@@ -68,6 +68,8 @@ export interface SimFaults {
   throttle_rate?: number;
   /** Accounts whose calls hang (in addition to fixture `hang`). */
   hang_accounts?: string[];
+  /** Account id → calls answered before every later call of that account hangs (a hang mid-scan). */
+  hang_after_calls?: Record<string, number>;
   /** Accounts where every call except STS answers AccessDenied. */
   access_denied_accounts?: string[];
   /** Seed of the throttling PRNG (default 1): same seed, same sequence of throttled requests. */

@@ -9,7 +9,7 @@ import { loadPolicyFile } from '../../src/policy/index.js';
 import type { CompiledPolicy } from '../../src/policy/types.js';
 import type { SimFaults, SimFixture } from '../../src/simulator/types.js';
 import { isolateNetwork } from '../helpers/network.js';
-import { comparable, failedCells, figures, figureTable, matchesExpectation, violationsIn, type Figures } from './compare.js';
+import { failedCells, figures, figureTable, matchesExpectation, othersAsClean, type Figures } from './compare.js';
 import { ACCOUNTS, CELLS_PER_ACCOUNT, REGIONS, ROLE, TYPES, expectation, faultFixture, fullScan, inventoryArns, scanCapturedLogs, secrets, startRun, type Scan } from './harness.js';
 
 isolateNetwork();
@@ -39,24 +39,13 @@ async function faulted(t: Test, name: string, opts: { faults?: SimFaults; fixtur
   return { scan, arns, fixture: run.sim.fixture };
 }
 
-/** The other accounts are exactly as in the clean run, and as the fixture says. */
-function othersAsClean(t: Test, got: Scan, fixture: SimFixture, failed: string): void {
-  const others = ACCOUNTS.filter((id) => id !== failed);
-  const want = expectation(policy, fixture, others);
-  matchesExpectation(t, got, want, 'the other accounts');
-  t.same([...got.byResource], [...violationsIn(clean, others)], 'the other accounts\' violations equal the clean run\'s');
-  const breakdown = comparable(clean.answer).account_breakdown as Scan['answer']['account_breakdown'];
-  t.same(got.answer.account_breakdown, Object.fromEntries(others.map((id) => [id, breakdown[id]])), 'each other account\'s breakdown equals the clean run\'s');
-  t.notOk(got.answer.violations.some((v) => v.account_id === failed), 'nothing is reported for the failed account');
-}
-
 for (const variant of [
   { name: 'role cannot be assumed', code: 'AssumeRoleFailed', setup: (): { fixture: SimFixture } => untrusted(M2) },
   { name: 'every call denied', code: 'AccessDenied', setup: (): { faults: SimFaults } => ({ faults: { access_denied_accounts: [M2] } }) },
 ]) {
   t.test(`an AccessDenied account (${variant.name}): the others are exactly the clean answer`, async (t) => {
     const { scan, arns, fixture } = await faulted(t, `account denied (${variant.name})`, variant.setup());
-    othersAsClean(t, scan, fixture, M2);
+    othersAsClean(t, { got: scan, clean, policy, fixture, failed: M2 });
     t.same(arns, expectation(policy, fixture, ACCOUNTS.filter((id) => id !== M2)).arns, 'the inventory: every other account\'s resource, none of the failed one\'s');
     const a = scan.answer;
     t.same(a.account_metadata, { total_accounts: 4, successful_accounts: ACCOUNTS.filter((id) => id !== M2), failed_accounts: [M2], skipped_accounts: [], partial_accounts: [] });

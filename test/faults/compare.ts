@@ -3,8 +3,9 @@
  * expectation, and the per-case figure table (resources, AWS calls, retries, failed cells, duration).
  */
 import type { Test } from 'tap';
-import type { Simulator } from '../../src/simulator/types.js';
-import type { Answer, DataQuality, Expectation, Run, Scan } from './harness.js';
+import type { CompiledPolicy } from '../../src/policy/types.js';
+import type { SimFixture, Simulator } from '../../src/simulator/types.js';
+import { ACCOUNTS, expectation, type Answer, type DataQuality, type Expectation, type Run, type Scan } from './harness.js';
 
 /** Totals and breakdowns that two complete scans of the same fixture must share. */
 export function comparable(a: Answer): Record<string, unknown> {
@@ -42,6 +43,16 @@ export function matchesExpectation(t: Test, got: Scan, want: Expectation, label:
     `${label}: totals equal the fixture evaluated by the policy module`,
   );
   t.same([...got.byResource], [...want.byResource], `${label}: per-resource violations equal the fixture's`);
+}
+
+/** Every account but `failed` is exactly as in the clean run, and as the fixture says; nothing of `failed` is reported. */
+export function othersAsClean(t: Test, c: { got: Scan; clean: Scan; policy: CompiledPolicy; fixture: SimFixture; failed: string }): void {
+  const others = ACCOUNTS.filter((id) => id !== c.failed);
+  matchesExpectation(t, c.got, expectation(c.policy, c.fixture, others), 'the other accounts');
+  t.same([...c.got.byResource], [...violationsIn(c.clean, others)], "the other accounts' violations equal the clean run's");
+  const breakdown = c.clean.answer.account_breakdown;
+  t.same(c.got.answer.account_breakdown, Object.fromEntries(others.map((id) => [id, breakdown[id]])), "each other account's breakdown equals the clean run's");
+  t.notOk(c.got.answer.violations.some((v) => v.account_id === c.failed), 'nothing is reported for the failed account');
 }
 
 /** Failed cells counted one by one (a collapsed whole-account entry stands for `cells`). */
