@@ -1,7 +1,9 @@
 /**
  * detect_tag_drift: what happened to the tracked tags between the stored snapshot nearest to
- * `lookback_days` ago (the baseline) and now (a stored snapshot of the last hour, or a scan through
- * the check_tag_compliance pipeline, stored as a snapshot so it becomes a later call's baseline).
+ * `lookback_days` ago (the baseline) and now (a complete snapshot of the last hour that has an
+ * older one to compare with, or a scan through the check_tag_compliance pipeline, stored as a
+ * snapshot so it becomes a later call's baseline; a scan whose cached inventory is not newer than
+ * the baseline reads AWS again).
  * Per resource: tags added, removed, changed (old → new), resources created or deleted; severity by
  * what the change did to compliance under the CURRENT policy. Pure logic lives in src/drift.
  */
@@ -23,6 +25,7 @@ import {
   readAccounts,
   scoreOf,
   summarizeDrift,
+  type BaselineChoice,
   type DriftEntry,
   type DriftScopeRequest,
   type ResourceState,
@@ -262,7 +265,7 @@ export const detectTagDrift = defineTool({
     'Shows how resource tags changed over time: compares the current state with the stored compliance snapshot nearest to lookback_days ago (default 7) and lists, per resource, watched tags added, removed or changed (old and new value), and resources created or deleted in between.',
     'Use it for "who changed our tags this week?", "what broke compliance since Monday?", "did the CostCenter clean-up stick?". Watched keys default to the policy\'s required tags (tag_keys to choose, ["*"] for all).',
     'Each change has a severity judged by the CURRENT policy on the tags before and after: high = it broke compliance (or a resource appeared non-compliant), medium = still non-compliant, low = still compliant (a valid value changed, e.g. CostCenter moved), info = fixed, created compliant, or deleted. summary counts everything (changes_by_tag, became_non_compliant, became_compliant, scores before/after); changes are most severe first, at most `limit` per page, next_cursor for more (later pages compare the same two snapshots).',
-    'baseline.taken_at and current.taken_at say exactly which two moments are compared (the baseline can be nearer or farther than asked when no snapshot exists at that time; the note says so). The current side is a snapshot stored in the last hour, else a scan now (refresh: true forces a fresh AWS read); a scan is stored as a snapshot so the next call has a baseline. baseline_found false means no snapshot exists yet: say so and suggest check_tag_compliance with store_snapshot: true (or schedule_compliance_audit), then asking again later.',
+    'baseline.taken_at and current.taken_at say exactly which two moments are compared (the baseline can be nearer or farther than asked when no snapshot exists at that time; the note says so). The current side is a complete snapshot stored in the last hour when an older one exists to compare it with, else a scan now (refresh: true forces a fresh AWS read; cached inventory not newer than the baseline is never used); a scan is stored as a snapshot so the next call has a baseline. baseline_found false means no snapshot exists yet: say so and suggest check_tag_compliance with store_snapshot: true (or schedule_compliance_audit), then asking again later.',
     'Only accounts, regions and types both snapshots covered are compared (compared_scope); an account that failed in either is left out, never shown as created or deleted. data_quality describes the current side.',
   ].join('\n'),
   inputSchema: Input,
@@ -303,40 +306,61 @@ export const detectTagDrift = defineTool({
     const snaps = visible(ctx, all);
     if (snaps.length < all.length) notes.push('Snapshots covering accounts you may not access are not used.');
 
-    // Current side: the pinned snapshot, a recent complete snapshot, or a scan (stored).
+    const requestFor = (ids: readonly string[]): DriftScopeRequest => ({ account_ids: [...ids], regions: scope.regions, resource_types: scope.resource_types });
+    const expired = (): UserError =>
+      new UserError('cursor refers to a snapshot that is no longer stored (pruned or outside the window): omit cursor to start over.', { field: '/cursor', code: 'cursor_expired' });
+    const fromSnapshot = async (meta: SnapshotSummary): Promise<CurrentSide> => ({
+      meta,
+      resources: snapshotState(await ctx.history.snapshotResources(meta.id)),
+      source: 'snapshot',
+      run: null,
+      read_accounts: readAccounts(meta),
+    });
+
+    // Current side and baseline: both pinned by a cursor; or a recent complete snapshot and the
+    // snapshot nearest to the target before it; or a scan now (stored) and the nearest snapshot.
     let current: CurrentSide | null = null;
+    let baseline: BaselineChoice<SnapshotSummary> | null = null;
     if (pinned !== null) {
-      const meta = snaps.find((s) => s.id === pinned.current_id);
-      if (meta === undefined) throw new UserError('cursor refers to a snapshot that is no longer stored (pruned or outside the window): omit cursor to start over.', { field: '/cursor', code: 'cursor_expired' });
-      current = { meta, resources: snapshotState(await ctx.history.snapshotResources(meta.id)), source: 'snapshot', run: null, read_accounts: readAccounts(meta) };
+      const cur = snaps.find((s) => s.id === pinned.current_id);
+      const base = snaps.find((s) => s.id === pinned.baseline_id);
+      if (cur === undefined || base === undefined) throw expired();
+      current = await fromSnapshot(cur);
+      const c = coverage(base, requestFor(accountIds ?? cur.scope.account_ids));
+      baseline = { snapshot: base, coverage: c === 'none' ? 'partial' : c };
     } else if (input.refresh !== true && accountIds !== null) {
-      const request: DriftScopeRequest = { account_ids: accountIds, regions: scope.regions, resource_types: scope.resource_types };
+      const request = requestFor(accountIds);
       const meta = chooseCurrent(snaps, { notBefore: new Date(now.getTime() - CURRENT_SNAPSHOT_MAX_AGE_MS).toISOString(), notAfter: nowIso, request });
-      if (meta !== null) current = { meta, resources: snapshotState(await ctx.history.snapshotResources(meta.id)), source: 'snapshot', run: null, read_accounts: readAccounts(meta) };
+      const base = meta === null ? null : chooseBaseline(snaps, { targetMs, before: meta.taken_at, excludeId: meta.id, request });
+      // A recent snapshot with nothing older to compare it with becomes the baseline of a scan now.
+      if (meta !== null && base !== null) {
+        current = await fromSnapshot(meta);
+        baseline = base;
+      }
     }
     if (current === null) {
-      const run = await runCompliance(ctx, { scope, force_refresh: input.refresh === true });
+      // Any snapshot up to this instant can be the baseline of a scan made now.
+      const justAfterNow = new Date(now.getTime() + 1).toISOString();
+      if (accountIds !== null) baseline = chooseBaseline(snaps, { targetMs, before: justAfterNow, request: requestFor(accountIds) });
+      let run = await runCompliance(ctx, { scope, force_refresh: input.refresh === true });
+      if (input.refresh !== true && baseline !== null && Date.parse(run.inventory.scanned_at) <= Date.parse(baseline.snapshot.taken_at)) {
+        // Cached inventory no newer than the baseline would compare a state with itself: read AWS.
+        run = await runCompliance(ctx, { scope, force_refresh: true });
+        notes.push('The cached inventory was not newer than the baseline snapshot, so AWS was read again for the current side.');
+      }
       const snapshot = buildSnapshot(run, now);
       const saved = await ctx.history.saveSnapshot(snapshot);
       const read = run.account_metadata.successful_accounts.filter((a) => saved.scope.account_ids.includes(a)).sort();
       current = { meta: saved, resources: snapshotState(snapshot.resources), source: 'scan', run, read_accounts: read };
-      if (accountIds === null) accountIds = [...saved.scope.account_ids];
+      if (accountIds === null) {
+        accountIds = [...saved.scope.account_ids];
+        baseline = chooseBaseline(snaps, { targetMs, before: justAfterNow, request: requestFor(accountIds) });
+      }
     }
-    const request: DriftScopeRequest = { account_ids: accountIds ?? [], regions: scope.regions, resource_types: scope.resource_types };
+    const request = requestFor(accountIds ?? current.meta.scope.account_ids);
     const data_quality: DataQuality = current.run !== null ? current.run.data_quality : storedQuality(current.meta);
     const currentOut = side(current.meta, current.source, policy.hash);
     const emptySummary = summarizeDrift([], { compared: 0, unreadable_now: 0, baseline_score: 1, current_score: scoreOf(policy, current.resources) });
-
-    // Baseline: the pinned one, or the covering snapshot nearest to now − lookback_days.
-    let baseline: { snapshot: SnapshotSummary; coverage: 'full' | 'partial' } | null = null;
-    if (pinned !== null) {
-      const meta = snaps.find((s) => s.id === pinned.baseline_id);
-      if (meta === undefined) throw new UserError('cursor refers to a snapshot that is no longer stored (pruned or outside the window): omit cursor to start over.', { field: '/cursor', code: 'cursor_expired' });
-      const c = coverage(meta, request);
-      baseline = { snapshot: meta, coverage: c === 'none' ? 'partial' : c };
-    } else {
-      baseline = chooseBaseline(snaps, { targetMs, before: current.meta.taken_at, excludeId: current.meta.id, request });
-    }
 
     const compared0 = { account_ids: [...request.account_ids].sort(), regions: [...(request.regions ?? current.meta.scope.regions)].sort(), resource_types: [...request.resource_types] };
     if (baseline === null) {

@@ -121,10 +121,10 @@ interface Env {
 }
 
 async function env(t: Test): Promise<Env> {
-  let clock = 0;
-  const h = await startUat({ fixture: fixture(), multi_account: { account_ids: [A, B] }, now: () => new Date(clock) });
+  // The app's clock follows real time (as the inventory cache's does) plus the days the test moves it.
+  let offset = 0;
+  const h = await startUat({ fixture: fixture(), multi_account: { account_ids: [A, B] }, now: () => new Date(Date.now() + offset) });
   t.teardown(() => h.close());
-  clock = h.sim.now().getTime();
   const post = async (name: string, args: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> => {
     const r = await h.app.inject({ method: 'POST', url: `/tools/${name}`, payload: args });
     return { status: r.statusCode, body: r.json() as Record<string, unknown> };
@@ -132,7 +132,7 @@ async function env(t: Test): Promise<Env> {
   return {
     h,
     advance(ms: number) {
-      clock += ms;
+      offset += ms;
       h.sim.advanceClock(ms);
     },
     post,
@@ -231,6 +231,19 @@ t.test('REST: two snapshots seven days apart, tags changed in the simulator in b
   t.same(cc.changes.filter((c) => c.change === 'tags_changed').map((c) => c.resource_arn), [arnOf(ec2('i-keep', 'us-east-1', {}))], 'keys match ignoring case (case_sensitivity false)');
 });
 
+t.test('snapshot, change tags, drift right away without refresh: the cached inventory is not trusted over the baseline', async (t) => {
+  const e = await env(t);
+  const base = await e.post('check_tag_compliance', { account_ids: [A], store_snapshot: true });
+  const f0 = structuredClone(e.h.sim.fixture);
+  e.h.sim.updateFixture(mutate);
+  e.advance(5 * 60_000);
+  const d = await e.drift(t, { account_ids: [A] });
+  t.equal(d.baseline?.snapshot_id, base.body['snapshot_id'], 'the snapshot of five minutes ago is the baseline, not the current side');
+  t.equal(d.current.source, 'scan');
+  t.match(d.note, /AWS was read again/);
+  t.same(d.changes.map(strip), expectedChanges(f0));
+});
+
 t.test('MCP: snapshot by check_tag_compliance, change, second snapshot, drift over MCP reports exactly those changes', async (t) => {
   const e = await env(t);
   const mcp = await connectMcp(e.h.app);
@@ -298,9 +311,18 @@ t.test('the baseline is the stored snapshot nearest to lookback_days ago (inject
   t.equal(oneOf(lb4)?.compliance_change, 'fixed');
   t.equal(oneOf(lb4)?.severity, 'info');
 
+  // One day back: the snapshot of a moment ago is the nearest (day 6 is 3 days off); with nothing
+  // older to compare it with, it becomes the baseline of a scan now, and the note says the span is short.
   const lb1 = await e.drift(t, { account_ids: [A], lookback_days: 1 });
-  t.equal(lb1.baseline_found, false, 'nothing within [now − 2 days, now) before the current snapshot');
-  t.match(lb1.note, /No baseline yet/);
+  t.equal(lb1.baseline?.snapshot_id, now);
+  t.equal(lb1.current.source, 'scan');
+  t.same(lb1.changes, []);
+  t.match(lb1.note, /not 1 day\(s\)/);
+
+  // Nothing at all within [now − 2 × lookback, now] for another scope: no baseline.
+  const other = await e.drift(t, { account_ids: [B], lookback_days: 1 });
+  t.equal(other.baseline_found, false);
+  t.match(other.note, /No baseline yet/);
 });
 
 t.test('scope: resources outside the baseline\'s scope are not reported as created', async (t) => {
