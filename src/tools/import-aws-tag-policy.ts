@@ -190,9 +190,13 @@ async function listPolicies(ctx: ToolContext, aws: TagPolicyGateway, input: In):
   return { mode: 'list', total_policies: all.length, policies, next_cursor: page.next_cursor, warnings: [], note: `${pageNote(page, 'tag policies')}${how}` };
 }
 
+/** A 12-digit id is used as given (Organizations answers for any member account, scanned or not); names and aliases are resolved. */
 async function resolveAccount(ctx: ToolContext, requested: string): Promise<string> {
-  const resolved = await relocateField(ctx.accounts.resolve([requested], ctx.signal), '/account_ids', '/account_id');
-  const id = resolved.accounts[0]?.account_id ?? resolved.skipped[0]?.account_id;
+  let id: string | undefined = requested.trim();
+  if (!/^[0-9]{12}$/.test(id)) {
+    const resolved = await relocateField(ctx.accounts.resolve([requested], ctx.signal), '/account_ids', '/account_id');
+    id = resolved.accounts[0]?.account_id ?? resolved.skipped[0]?.account_id;
+  }
   if (id === undefined) throw new UserError(`account_id '${requested}' matches no account of the organization (see list_accounts).`, { field: '/account_id', code: 'unknown_account' });
   const allowed = ctx.principal.allowed_accounts;
   if (allowed !== null && !allowed.includes(id)) throw new ForbiddenError(`You may not read account ${id}: it is outside the accounts your key allows (list_accounts shows them).`);

@@ -303,6 +303,9 @@ t.test('bad requests and Organizations errors are clear 4xx answers', async (t) 
   t.equal(badId.status, 400);
   const both = await env.call({ policy_id: 'p-95ouzwl3', account_id: 'production' });
   t.equal(both.status, 400);
+  const notMember = await env.call({ account_id: '999999999999' });
+  t.equal(notMember.status, 404, 'an id outside the organization: TargetNotFound');
+  t.match(notMember.body['message'], /no account 999999999999/);
   const unknown = await env.call({ account_id: 'no-such-account' });
   t.equal(unknown.status, 400);
   t.equal(unknown.body['field'], '/account_id');
