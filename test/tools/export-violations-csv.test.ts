@@ -204,6 +204,27 @@ t.test('demo organization', async (t) => {
     t.ok(rows.some((r) => Number(r['cost_impact_monthly']) > 0), 'some violation carries spend');
   });
 
+  t.test('Cost Explorer unreadable: the cost column is empty (unknown), not 0, and the answer says so', async (t) => {
+    demo.sim.setFaults({ access_denied_services: { [DEMO_ACCOUNTS.management]: ['ce'] } });
+    t.teardown(() => demo.sim.setFaults({}));
+    const r = await post({ account_ids: ['development'], columns: ['resource_arn', 'cost_impact_monthly'], force_refresh: true, max_rows: 50_000 });
+    t.equal(r.statusCode, 200, r.body.slice(0, 300));
+    const body = r.json() as ExportAnswer;
+    const rows = records(body.csv);
+    t.ok(rows.length > 0);
+    t.ok(rows.every((x) => x['cost_impact_monthly'] === ''), 'every cost cell empty');
+    t.match(body.note, /cost_impact_monthly is empty/);
+    t.ok(body.data_quality.coverage_notes.some((n) => /Cost Explorer could not be read/.test(n)), 'coverage note from the scan');
+  });
+
+  t.test('every example of the tool answers 200 with a schema-valid body', async (t) => {
+    for (const example of exportViolationsCsv.examples) {
+      const r = await post(example);
+      t.equal(r.statusCode, 200, `${JSON.stringify(example)}: ${r.statusCode === 200 ? '' : r.body.slice(0, 200)}`);
+      t.same(schemaErrors(exportViolationsCsv.outputSchema, r.json()), [], JSON.stringify(example));
+    }
+  });
+
   t.test('a failed account: partial data in the JSON answer and in the download headers', async (t) => {
     const json = (await post({ account_ids: ['all'], max_rows: 0 })).json() as ExportAnswer;
     t.equal(json.data_quality.status, 'partial');
@@ -385,4 +406,22 @@ t.test('a large generated organization streams in many chunks, every row', async
   t.ok(Buffer.byteLength(body) > 200_000, `a large file (${Buffer.byteLength(body)} bytes)`);
   t.equal(records(body).length, expected, 'rows = check_tag_compliance violation_count');
   t.equal(headers['x-total-rows'], String(expected));
+
+  // A client that hangs up after the first piece: the server stops writing and keeps serving.
+  const firstPiece = await new Promise<number>((resolve, reject) => {
+    const req = httpRequest(new URL(`${TOOL}?account_ids=all`, base), { method: 'GET' }, (res) => {
+      res.once('data', (c: Buffer) => {
+        req.destroy();
+        resolve(c.length);
+      });
+      res.on('error', () => undefined);
+    });
+    req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+    req.end();
+  });
+  t.ok(firstPiece > 0, 'got a first piece, then hung up');
+  const health = await app.inject({ method: 'GET', url: '/health' });
+  t.equal(health.statusCode, 200, 'the server still answers');
+  const again = await app.inject({ method: 'GET', url: `${TOOL}?account_ids=all&columns=resource_id` });
+  t.equal(records(again.body).length, expected, 'and exports again in full');
 });
