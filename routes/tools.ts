@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CancelledError, UserError } from '../src/core/errors.js';
 import { csvDownloadOf } from '../src/export/download.js';
+import { answerBytes } from '../src/cache/answer-cache.js';
 import { errorResult, toolResult } from '../src/mcp/server.js';
 import { negotiate, sendCsvDownload } from './csv-reply.js';
 
@@ -78,7 +79,10 @@ const toolRoutes: FastifyPluginAsync = async (app) => {
     const result = await app.toolRunner.call(request.params.name, request.body ?? {}, callOptions(request, reply));
     // A tool answer with a file behind it (export_violations_csv) streams it for Accept: text/csv.
     const download = negotiate(request.headers.accept, 'json') === 'csv' ? csvDownloadOf(result) : undefined;
-    return download === undefined ? result : sendCsvDownload(reply, download);
+    if (download !== undefined) return sendCsvDownload(reply, download);
+    // A finished (cached) answer is sent as the JSON text it was stored with: no second serialisation.
+    const bytes = answerBytes(result);
+    return bytes === undefined ? result : reply.type('application/json; charset=utf-8').send(bytes);
   });
 
   // Compatibility with the first server's REST bridge.

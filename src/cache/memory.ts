@@ -11,6 +11,7 @@ interface Held {
   stored_at: string;
   expires_at: string;
   expires_ms: number;
+  stamp: string | undefined;
 }
 
 export interface MemoryStoreOptions {
@@ -42,7 +43,9 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
         lru.delete(key);
         return undefined;
       }
-      return { value: JSON.parse(held.json) as T, stored_at: held.stored_at, expires_at: held.expires_at };
+      const entry: CacheEntry<T> = { value: JSON.parse(held.json) as T, stored_at: held.stored_at, expires_at: held.expires_at };
+      if (held.stamp !== undefined) entry.stamp = held.stamp;
+      return entry;
     },
     async set(key: string, entry: CacheEntry<unknown>, ttlSeconds: number): Promise<void> {
       if (!(ttlSeconds > 0)) {
@@ -52,10 +55,18 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       const json = JSON.stringify(entry.value);
       // An entry larger than the whole bound is not kept (lru-cache refuses it); the caller still
       // gets its value, it just is not cached.
-      lru.set(key, { json, stored_at: entry.stored_at, expires_at: entry.expires_at, expires_ms: now() + ttlSeconds * 1000 });
+      lru.set(key, { json, stored_at: entry.stored_at, expires_at: entry.expires_at, expires_ms: now() + ttlSeconds * 1000, stamp: entry.stamp });
     },
     async delete(key: string): Promise<void> {
       lru.delete(key);
+    },
+    async stamps(keys: readonly string[]): Promise<(string | null)[]> {
+      const at = now();
+      // peek: checking that an answer is still valid must not count as using the entries.
+      return keys.map((key) => {
+        const held = lru.peek(key);
+        return held === undefined || held.expires_ms <= at ? null : held.stamp ?? null;
+      });
     },
     async deleteByPrefix(prefix: string): Promise<number> {
       const doomed: string[] = [];

@@ -47,6 +47,10 @@ export class CacheUnavailableError extends Error {
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
+/** Bytes read from the start of an entry to find its stamp; the stamp pattern anchors at the start. */
+const STAMP_HEAD_BYTES = 96;
+const STAMP_HEAD = /^\{"stamp":"([A-Za-z0-9_.-]{1,64})"/;
+
 /** A key prefix as a SCAN MATCH pattern matching exactly the keys that start with it. */
 export function globPrefix(prefix: string): string {
   return `${prefix.replace(/[*?[\]\\^]/g, '\\$&')}*`;
@@ -172,11 +176,28 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         await attempt(() => client.unlink(k(key)), 0);
         return;
       }
-      const json = JSON.stringify({ value: entry.value, stored_at: entry.stored_at, expires_at: entry.expires_at });
+      // The stamp goes first, so `stamps` can read it with GETRANGE without fetching the value.
+      const json = JSON.stringify(entry.stamp === undefined ? { value: entry.value, stored_at: entry.stored_at, expires_at: entry.expires_at } : { stamp: entry.stamp, stored_at: entry.stored_at, expires_at: entry.expires_at, value: entry.value });
       await attempt(() => client.set(k(key), json, 'PX', Math.max(1, Math.round(ttlSeconds * 1000))), null);
     },
     async delete(key: string): Promise<void> {
       await required('removing a cache entry', () => client.unlink(k(key)));
+    },
+    async stamps(keys: readonly string[]): Promise<(string | null)[]> {
+      if (keys.length === 0) return [];
+      // One round trip: the first bytes of each entry hold its stamp (see set).
+      const heads = await attempt(async () => {
+        const pipeline = client.pipeline();
+        for (const key of keys) pipeline.getrange(k(key), 0, STAMP_HEAD_BYTES - 1);
+        return (await pipeline.exec()) ?? [];
+      }, null);
+      // Redis unreachable: nothing can be confirmed, so nothing is valid.
+      if (heads === null) return keys.map(() => null);
+      return keys.map((_, i) => {
+        const [err, head] = heads[i] ?? [null, null];
+        if (err !== null || typeof head !== 'string') return null;
+        return STAMP_HEAD.exec(head)?.[1] ?? null;
+      });
     },
     async deleteByPrefix(keyPrefix: string): Promise<number> {
       return required('invalidating cache entries', async () => {

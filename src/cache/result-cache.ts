@@ -4,15 +4,27 @@
  * never fail a load: the value is returned and the problem is logged (the cache degrades, the
  * answer does not).
  */
+import { randomBytes } from 'node:crypto';
 import type { BaseLogger } from 'pino';
+import { noteAbsent, noteRead, noteUncacheable } from './read-log.js';
 import { loadShared, type SharedFlightOptions } from './shared-flight.js';
 import type { CacheCounters, CacheEntry, CacheHealth, CacheStore, GetOrLoadOptions, LoadResult, ResultCache } from './types.js';
 
 export type CacheLogger = Pick<BaseLogger, 'warn' | 'debug'>;
 
-interface Flight {
+interface Loaded {
+  value: unknown;
+  stored_at: string;
   /** `peer`: another process loaded the value (shared backends with a load lock). */
-  promise: Promise<{ value: unknown; stored_at: string; peer: boolean }>;
+  peer: boolean;
+  stamp?: string;
+  expires_at?: string;
+  /** False when the value was not stored (TTL 0): an answer built on it cannot be cached. */
+  stored?: boolean;
+}
+
+interface Flight {
+  promise: Promise<Loaded>;
   controller: AbortController;
   waiters: number;
 }
@@ -29,14 +41,27 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new Error('The operation was aborted');
 }
 
+/** Stamps are unique across processes: a random prefix per cache instance and a counter. */
+function stampSource(): () => string {
+  const prefix = randomBytes(6).toString('base64url');
+  let seq = 0;
+  return () => `${prefix}.${(seq += 1).toString(36)}`;
+}
+
+function expiresMs(expiresAt: string | undefined): number {
+  const ms = expiresAt === undefined ? Number.NaN : Date.parse(expiresAt);
+  return Number.isNaN(ms) ? 0 : ms;
+}
+
 export function createResultCache(store: CacheStore, options: ResultCacheOptions = {}): ResultCache {
   const now = options.now ?? (() => new Date());
   const logger = options.logger;
   const inflight = new Map<string, Flight>();
+  const nextStamp = stampSource();
 
   function entryFor<T>(value: T, ttlSeconds: number): CacheEntry<T> {
     const at = now();
-    return { value, stored_at: at.toISOString(), expires_at: new Date(at.getTime() + ttlSeconds * 1000).toISOString() };
+    return { value, stored_at: at.toISOString(), expires_at: new Date(at.getTime() + ttlSeconds * 1000).toISOString(), stamp: nextStamp() };
   }
 
   async function safeGet<T>(key: string): Promise<CacheEntry<T> | undefined> {
@@ -50,15 +75,17 @@ export function createResultCache(store: CacheStore, options: ResultCacheOptions
 
   function startFlight(key: string, ttlSeconds: number, loader: (signal: AbortSignal) => Promise<unknown>, forceRefresh: boolean): Flight {
     const controller = new AbortController();
-    const loadAndStore = async (): Promise<{ value: unknown; stored_at: string }> => {
+    const loadAndStore = async (): Promise<{ value: unknown; stored_at: string; stamp?: string; expires_at: string; stored: boolean }> => {
       const value = await loader(controller.signal);
       const entry = entryFor(value, ttlSeconds);
+      let stored = ttlSeconds > 0;
       try {
         await store.set(key, entry, ttlSeconds);
       } catch (err) {
+        stored = false;
         logger?.warn({ err, key }, 'cache write failed; value returned uncached');
       }
-      return { value, stored_at: entry.stored_at };
+      return { value, stored_at: entry.stored_at, expires_at: entry.expires_at, stored, ...(entry.stamp === undefined ? {} : { stamp: entry.stamp }) };
     };
     const lock = store.lock;
     const flight: Flight = {
@@ -79,7 +106,7 @@ export function createResultCache(store: CacheStore, options: ResultCacheOptions
   }
 
   /** Wait for a flight on behalf of one caller; leaving (abort) releases the caller's share. */
-  function waitFor(flight: Flight, signal: AbortSignal | undefined): Promise<{ value: unknown; stored_at: string; peer: boolean }> {
+  function waitFor(flight: Flight, signal: AbortSignal | undefined): Promise<Loaded> {
     flight.waiters += 1;
     if (signal === undefined) {
       return flight.promise.finally(() => {
@@ -116,7 +143,16 @@ export function createResultCache(store: CacheStore, options: ResultCacheOptions
   const counters: CacheCounters = { hits: 0, misses: 0, joined: 0 };
 
   return {
-    get: (key) => store.get(key),
+    async get<T>(key: string): Promise<CacheEntry<T> | undefined> {
+      const hit = await store.get<T>(key);
+      if (hit === undefined) {
+        noteAbsent(key);
+        return undefined;
+      }
+      noteRead(key, hit.stamp, expiresMs(hit.expires_at));
+      // The stamp is the cache's own bookkeeping (read logs); callers get the entry as stored.
+      return { value: hit.value, stored_at: hit.stored_at, expires_at: hit.expires_at };
+    },
     async set(key, value, ttlSeconds) {
       await store.set(key, entryFor(value, ttlSeconds), ttlSeconds);
     },
@@ -130,6 +166,7 @@ export function createResultCache(store: CacheStore, options: ResultCacheOptions
         const hit = await safeGet<T>(key);
         if (hit !== undefined) {
           counters.hits += 1;
+          noteRead(key, hit.stamp, expiresMs(hit.expires_at));
           return { value: hit.value, stored_at: hit.stored_at, source: 'cache' };
         }
         if (signal?.aborted) throw abortReason(signal);
@@ -138,14 +175,23 @@ export function createResultCache(store: CacheStore, options: ResultCacheOptions
       // forced refresh joins it too; otherwise this caller starts the load.
       const existing = inflight.get(key);
       const flight = existing ?? startFlight(key, ttlSeconds, loader, forceRefresh);
-      const result = await waitFor(flight, signal);
+      let result: Loaded;
+      try {
+        result = await waitFor(flight, signal);
+      } catch (err) {
+        noteUncacheable(`load failed: ${key}`);
+        throw err;
+      }
       // A value another replica loaded while this one waited is served from the shared cache.
       const source = existing !== undefined ? 'joined' : result.peer ? 'cache' : 'loaded';
       counters[source === 'joined' ? 'joined' : source === 'cache' ? 'hits' : 'misses'] += 1;
+      if (result.stored === false) noteUncacheable(`value not stored: ${key}`);
+      else noteRead(key, result.stamp, expiresMs(result.expires_at));
       return { value: result.value as T, stored_at: result.stored_at, source };
     },
 
     counters: () => ({ ...counters }),
+    ...(store.stamps === undefined ? {} : { stamps: store.stamps.bind(store) }),
 
     health(): CacheHealth {
       return store.health();

@@ -12,6 +12,12 @@ export interface SharedLoaded {
   stored_at: string;
   /** true: the value was stored by another process (no load here). */
   peer: boolean;
+  /** The stored entry's write stamp (when the backend keeps one). */
+  stamp?: string;
+  /** Expiry of the stored entry (ISO). */
+  expires_at?: string;
+  /** False when this process loaded the value but could not store it. */
+  stored?: boolean;
 }
 
 export interface SharedFlightOptions {
@@ -58,7 +64,7 @@ export async function loadShared(
   store: CacheStore,
   lock: LoadLock,
   key: string,
-  load: () => Promise<{ value: unknown; stored_at: string }>,
+  load: () => Promise<{ value: unknown; stored_at: string; stamp?: string; expires_at?: string; stored?: boolean }>,
   opts: { forceRefresh: boolean; signal: AbortSignal } & SharedFlightOptions,
 ): Promise<SharedLoaded> {
   const { forceRefresh, signal, logger } = opts;
@@ -70,6 +76,7 @@ export async function loadShared(
   let before: string | null | undefined;
 
   const acceptable = (hit: CacheEntry<unknown> | undefined): hit is CacheEntry<unknown> => hit !== undefined && (!forceRefresh || hit.stored_at !== before);
+  const fromPeer = (hit: CacheEntry<unknown>): SharedLoaded => ({ value: hit.value, stored_at: hit.stored_at, peer: true, expires_at: hit.expires_at, ...(hit.stamp === undefined ? {} : { stamp: hit.stamp }) });
   const loadHere = async (): Promise<SharedLoaded> => ({ ...(await load()), peer: false });
 
   for (;;) {
@@ -80,7 +87,7 @@ export async function loadShared(
         // A holder may have finished between this caller's miss and its lock: take its value.
         if (!forceRefresh || before !== undefined) {
           const hit = await peek(store, key);
-          if (acceptable(hit)) return { value: hit.value, stored_at: hit.stored_at, peer: true };
+          if (acceptable(hit)) return fromPeer(hit);
         }
         return await loadHere();
       } finally {
@@ -93,7 +100,7 @@ export async function loadShared(
       await sleep(delay, signal);
       delay = Math.min(delay * 2, maxPoll);
       const hit = await peek(store, key);
-      if (acceptable(hit)) return { value: hit.value, stored_at: hit.stored_at, peer: true };
+      if (acceptable(hit)) return fromPeer(hit);
       const held = await lock.isHeld(key);
       if (held === undefined) return loadHere();
       if (!held) break; // the holder finished without a value (failed) or died: try to take over

@@ -10,6 +10,10 @@ export interface CacheEntry<T> {
   value: T;
   stored_at: string;
   expires_at: string;
+  /** Identity of this write (unique per stored value): finished answers built from the entry
+   * are valid while the key still holds this stamp (src/cache/answer-cache.ts). Absent in
+   * entries written before stamps existed. */
+  stamp?: string;
 }
 
 export interface CacheHealth {
@@ -45,6 +49,8 @@ export interface CacheStore {
   close(): Promise<void>;
   /** Cross-process single flight (shared backends only): a short lock per key. */
   readonly lock?: LoadLock;
+  /** The stamp each key holds now (null: absent, expired or stampless), without reading values. */
+  stamps?(keys: readonly string[]): Promise<(string | null)[]>;
 }
 
 /** Outcome of trying to take the load lock of one key. */
@@ -82,4 +88,6 @@ export interface ResultCache {
   close(): Promise<void>;
   /** getOrLoad counters (metrics). */
   counters?(): CacheCounters;
+  /** The stamp each key holds now (null: absent or expired); undefined when the backend cannot tell. */
+  stamps?(keys: readonly string[]): Promise<(string | null)[]>;
 }

@@ -10,6 +10,7 @@ import type { AccountInfo, CellFailure, DataQuality, ResourceRecord } from '../c
 import type { AppConfig } from '../config/types.js';
 import type { ResultCache } from '../cache/types.js';
 import { inventoryPrefix, regionsKey, regionsPrefix } from '../cache/keys.js';
+import { noteUncacheable } from '../cache/read-log.js';
 import { internalFailure, scanAccount, type AccountScanContext, type AccountScanResult } from './account-scan.js';
 import { abortable, createSemaphore } from './concurrency.js';
 import type { AssumeRoleRecorder, ServiceLogger } from './deps.js';
@@ -206,6 +207,9 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
         for (const r of c.records) resources.push(r);
       }
     }
+    // Failures are never cached, so an answer built on them must not be kept either: the next
+    // call tries the failed account or cell again (src/cache/read-log.ts).
+    if (failed.length > 0) noteUncacheable(`${failed.length} cell(s) failed`);
     const data_quality: DataQuality = {
       status: failed.length === 0 ? 'complete' : 'partial',
       cells_requested: requested,

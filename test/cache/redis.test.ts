@@ -84,7 +84,11 @@ t.test('Redis backend', async (t) => {
     t.teardown(() => r.cache.close());
     await r.cache.set('v1:inv:111111111111:us-east-1:ec2:instance', [{ id: 'i-1' }], 60);
     const raw = await admin.get(`${prefix}v1:inv:111111111111:us-east-1:ec2:instance`);
-    t.same(JSON.parse(raw ?? 'null'), { value: [{ id: 'i-1' }], stored_at: '2026-01-01T00:00:00.000Z', expires_at: '2026-01-01T00:01:00.000Z' });
+    const { stamp, ...stored } = JSON.parse(raw ?? 'null') as { stamp?: unknown };
+    t.same(stored, { value: [{ id: 'i-1' }], stored_at: '2026-01-01T00:00:00.000Z', expires_at: '2026-01-01T00:01:00.000Z' });
+    t.match(raw, /^\{"stamp":"[A-Za-z0-9_.-]+"/, 'the write stamp comes first (stamps() reads it with GETRANGE)');
+    const stamps = await r.cache.stamps?.(['v1:inv:111111111111:us-east-1:ec2:instance', 'v1:inv:absent']);
+    t.same(stamps, [stamp, null], 'stamps: the entry\'s stamp, null for an absent key');
     const pttl = await admin.pttl(`${prefix}v1:inv:111111111111:us-east-1:ec2:instance`);
     t.ok(pttl > 55_000 && pttl <= 60_000, `PTTL ${pttl} ms of 60 000`);
     await admin.set(`${prefix}v1:broken`, '{not json', 'PX', 60_000);
