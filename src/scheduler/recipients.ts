@@ -23,6 +23,13 @@ export function isPrivateAddress(host: string): boolean {
   }
   if (v === 6) {
     if (h === '::1' || h === '::') return true;
+    // IPv4-mapped: URL parsing writes ::ffff:10.0.0.1 as ::ffff:a00:1.
+    const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
+    if (mapped) {
+      const hi = parseInt(mapped[1] ?? '0', 16);
+      const lo = parseInt(mapped[2] ?? '0', 16);
+      return isPrivateAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+    }
     if (h.startsWith('::ffff:')) return isPrivateAddress(h.slice(7));
     return /^f[cd]/.test(h) || /^fe[89ab]/.test(h);
   }
