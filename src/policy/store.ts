@@ -28,6 +28,12 @@ export interface PolicyStoreOptions {
 }
 
 export interface ManagedPolicyStore extends PolicyStore {
+  /**
+   * Load the policy file at `path` and, when it is valid, make it active and follow that file
+   * from now on (`path` changes, the watcher moves to it). Invalid: throws PolicyError and nothing
+   * changes. Used to activate an imported policy saved next to the original.
+   */
+  switchTo(path: string): Promise<CompiledPolicy>;
   /** Stop watching; pending debounced reloads are dropped. Idempotent. */
   close(): void;
   /** True while the file watcher is active. */
@@ -39,7 +45,7 @@ const silent: PolicyStoreLogger = { info() {}, warn() {}, error() {} };
 /** Load the policy at `path` (throws PolicyError when it is invalid) and return the store. */
 export async function createPolicyStore(path: string, options: PolicyStoreOptions = {}): Promise<ManagedPolicyStore> {
   const log = options.logger ?? silent;
-  const absolute = resolve(path);
+  let absolute = resolve(path);
   let active = await loadPolicyFile(absolute);
   logLoaded(log, active, absolute, 'loaded');
 
@@ -58,10 +64,20 @@ export async function createPolicyStore(path: string, options: PolicyStoreOption
     return next;
   };
 
-  const reload = (document?: TaggingPolicyDocument): Promise<CompiledPolicy> => {
+  const reload = (document?: TaggingPolicyDocument, newPath?: string): Promise<CompiledPolicy> => {
     // Serialise reloads so a slow read cannot overwrite a newer one.
     const run = chain.then(async () => {
       try {
+        if (newPath !== undefined) {
+          const next = await loadPolicyFile(newPath);
+          const previousPath = absolute;
+          absolute = newPath;
+          if (timer !== null) clearTimeout(timer);
+          timer = null;
+          if (watcher !== null) startWatching();
+          log.info({ policy_path: absolute, previous_policy_path: previousPath }, 'Tagging policy now follows another file');
+          return swap(next);
+        }
         const next = document === undefined ? await loadPolicyFile(absolute) : parsePolicy(document);
         return swap(next);
       } catch (err) {
@@ -74,7 +90,9 @@ export async function createPolicyStore(path: string, options: PolicyStoreOption
     return run;
   };
 
-  if (options.watch === true) {
+  function startWatching(): void {
+    watcher?.close();
+    watcher = null;
     const file = basename(absolute);
     const debounceMs = options.debounceMs ?? 250;
     try {
@@ -96,11 +114,15 @@ export async function createPolicyStore(path: string, options: PolicyStoreOption
       watcher = null;
     }
   }
+  if (options.watch === true) startWatching();
 
   return {
-    path: absolute,
+    get path() {
+      return absolute;
+    },
     current: () => active,
-    reload,
+    reload: (document?: TaggingPolicyDocument) => reload(document),
+    switchTo: (newPath: string) => reload(undefined, resolve(newPath)),
     get watching() {
       return watcher !== null;
     },

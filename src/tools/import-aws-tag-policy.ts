@@ -13,7 +13,7 @@ import { convertTagPolicies, type ConversionResult, type TagPolicySource } from 
 import { defaultPolicyName, policyFileName } from '../policy/import/file-name.js';
 import { savePolicyFile } from '../policy/import/save.js';
 import { TaggingPolicySchema } from '../policy/schema.js';
-import type { CompiledPolicy } from '../policy/types.js';
+import type { CompiledPolicy, PolicyStore } from '../policy/types.js';
 import { pageNote, paginate, queryFingerprint } from './common/pagination.js';
 import { relocateField } from './common/scope.js';
 import { defineTool, type ToolContext } from './types.js';
@@ -157,6 +157,11 @@ async function orgCall<T>(work: Promise<T>, field?: string): Promise<T> {
     }
     throw err;
   }
+}
+
+/** The store built by createPolicyStore can follow another file (hot reload from the saved import). */
+function canSwitch(store: PolicyStore): store is PolicyStore & { switchTo(path: string): Promise<CompiledPolicy> } {
+  return typeof (store as { switchTo?: unknown }).switchTo === 'function';
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -309,7 +314,10 @@ export const importAwsTagPolicy = defineTool({
     let replaced = false;
     if (save) {
       const file = fileName ?? policyFileName(defaultPolicyName(names[0] ?? (accountId === null ? '' : `effective-${accountId}`)) ?? 'imported-tag-policy');
-      const saved = await savePolicyFile(dirname(ctx.policy.path), file, result.document, { overwrite: input.overwrite === true, activePath: ctx.policy.path });
+      const saved = await savePolicyFile(dirname(ctx.policy.path), file, result.document, {
+        overwrite: input.overwrite === true,
+        protectedPaths: [ctx.policy.path, ...(ctx.config === undefined ? [] : [ctx.config.policy_path])],
+      });
       savedTo = saved.path;
       replaced = saved.replaced;
       ctx.logger.info({ saved_to: saved.path, replaced, policy_hash: base.policy_hash }, 'imported AWS tag policy saved');
@@ -317,10 +325,14 @@ export const importAwsTagPolicy = defineTool({
 
     let activated = false;
     let previous: string | null = null;
+    let following: string | null = null;
     let activeHash = ctx.policy.current().hash;
     if (input.activate === true) {
       previous = activeHash;
-      const next = await ctx.policy.reload(result.document);
+      const store = ctx.policy;
+      // Saved: the store follows the new file (its edits hot-reload too); else the document itself.
+      const next = savedTo !== null && canSwitch(store) ? await store.switchTo(savedTo) : await store.reload(result.document);
+      if (savedTo !== null && canSwitch(store)) following = store.path;
       activeHash = next.hash;
       activated = true;
       ctx.logger.info({ previous_policy_hash: previous, policy_hash: next.hash, principal: ctx.principal.id }, 'imported AWS tag policy activated');
@@ -331,7 +343,9 @@ export const importAwsTagPolicy = defineTool({
     if (savedTo !== null) notes.push(`Saved to ${savedTo}${replaced ? ' (replaced the previous file)' : ''}.`);
     if (activated) {
       notes.push(
-        `Active now (policy_hash ${activeHash}); every tool checks against it from the next call. It stays active until the server restarts or the file at POLICY_PATH changes${savedTo !== null ? `; to keep it after a restart set POLICY_PATH=${savedTo}` : '; save it (save_to_file) and point POLICY_PATH at the file to keep it after a restart'}.`,
+        following !== null
+          ? `Active now (policy_hash ${activeHash}); every tool checks against it from the next call, and the server follows ${following} (edits to it are hot-reloaded). POLICY_PATH still names the previous file: set POLICY_PATH=${following} to keep the import after a restart.`
+          : `Active now (policy_hash ${activeHash}); every tool checks against it from the next call. It stays active until the server restarts or the file at POLICY_PATH changes; save it (save_to_file) and point POLICY_PATH at the file to keep it after a restart.`,
       );
     }
     if (warnings.length > 0) notes.push(`${warnings.length} warning(s): read them before relying on the converted policy.`);

@@ -79,7 +79,7 @@ interface Env {
   call(args: Record<string, unknown>, tool?: string): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
-async function start(t: Test, writes = true): Promise<Env> {
+async function start(t: Test, writes = true, watch = false): Promise<Env> {
   const root = mkdtempSync(join(tmpdir(), 'import-tag-policy-'));
   const dir = join(root, 'policies');
   // The policies directory is one level down, so `..` has somewhere to go.
@@ -92,7 +92,7 @@ async function start(t: Test, writes = true): Promise<Env> {
     policy_path: policyPath,
     policy_import_writes: writes,
   });
-  const app = await buildApp({ config, logger: false, policy: { watch: false } });
+  const app = await buildApp({ config, logger: false, policy: { watch, debounceMs: 20 } });
   await app.ready();
   t.teardown(async () => {
     await app.close();
@@ -281,6 +281,10 @@ t.test('activate: check_tag_compliance uses the imported policy at once; an inva
   const old = expectedCompliance(parsePolicy(JSON.parse(readFileSync(env.policyPath, 'utf8'))), fixture, [DEMO_ACCOUNTS.production]);
   t.not(`${expected.total_resources}/${expected.compliant_resources}`, `${old.total_resources}/${old.compliant_resources}`, 'the two policies give different answers, so the test can tell them apart');
 
+  t.equal(env.app.policyStore.path, join(env.dir, 'prod-effective.json'), 'the store follows the saved file');
+  const original = await env.call({ policy_id: 'p-95ouzwl3', name: 'tagging_policy', overwrite: true });
+  t.equal(original.status, 409, 'the file POLICY_PATH names stays protected after the switch');
+
   const broken = await env.call({ policy_id: 'p-broken001', activate: true });
   t.equal(broken.status, 422);
   t.match(broken.body['message'], /active policy is unchanged/);
@@ -358,4 +362,20 @@ t.test('Organizations errors map to stable codes (not in an organization, no eff
   const other: unknown = await listTagPolicies(failing('ServiceException'), signal).then(() => null, (e: unknown) => e);
   t.ok(other instanceof Error);
   t.notMatch((other as Error).message, /999999999999/, 'raw AWS text is never copied');
+});
+
+t.test('activated from a saved file, edits to that file are hot-reloaded', async (t) => {
+  const env = await start(t, true, true);
+  const r = await env.call({ account_id: 'production', name: 'followed', activate: true });
+  t.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
+  t.match(r.body['note'], /follows .*followed\.json/);
+  const edited = { ...(r.body['policy'] as TaggingPolicyDocument), required_tags: [{ name: 'Owner', applies_to: ['s3:bucket'] }] };
+  writeFileSync(join(env.dir, 'followed.json'), JSON.stringify(edited));
+  const want = parsePolicy(edited).hash;
+  let seen = '';
+  for (let i = 0; i < 200 && seen !== want; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    seen = String((await env.call({}, 'get_tagging_policy')).body['policy_hash']);
+  }
+  t.equal(seen, want, 'the edit of the followed file became the active policy');
 });

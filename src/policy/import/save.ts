@@ -2,7 +2,7 @@
  * Writes an imported policy into the policies directory — the only file I/O of the import.
  * The target is `<real policies dir>/<safe name>.json` (see file-name.ts). An existing symbolic
  * link or non-file there is refused, an existing file only replaced with `overwrite`, and the
- * active policy file never (activate instead). The file is written to a temporary name in the
+ * active policy file or the configured POLICY_PATH never (activate instead). The file is written to a temporary name in the
  * same directory and renamed into place, so a reader never sees half a file and a link swapped
  * in meanwhile is replaced, not followed.
  */
@@ -15,8 +15,8 @@ import type { TaggingPolicyDocument } from '../types.js';
 export interface SaveOptions {
   /** Replace an existing file of that name. */
   overwrite: boolean;
-  /** The active policy file (POLICY_PATH), which is never overwritten. */
-  activePath: string;
+  /** Files never overwritten: the active policy file and the configured POLICY_PATH. */
+  protectedPaths: readonly string[];
 }
 
 export interface SavedFile {
@@ -48,10 +48,10 @@ export async function savePolicyFile(policiesDir: string, fileName: string, docu
       throw new UserError(`${fileName} in the policies directory is a symbolic link; the import never writes through links. Choose another name.`, { field: '/name', code: 'invalid_name' });
     }
     if (!st.isFile()) throw new UserError(`${fileName} in the policies directory is not a regular file; choose another name.`, { field: '/name', code: 'invalid_name' });
-    const active = await real(options.activePath);
-    if (active !== null && active === target) {
+    const guarded = await Promise.all(options.protectedPaths.map(real));
+    if (guarded.includes(target)) {
       throw new UserError(
-        `${fileName} is the active policy file (POLICY_PATH) and is never overwritten by an import. Save under another name; activate: true makes the import active now, and pointing POLICY_PATH at the saved file keeps it after a restart.`,
+        `${fileName} is the active policy file or the one POLICY_PATH names, and is never overwritten by an import. Save under another name; activate: true makes the import active now, and pointing POLICY_PATH at the saved file keeps it after a restart.`,
         { statusCode: 409, field: '/name', code: 'active_policy_file' },
       );
     }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { UserError } from '../../../src/core/errors.js';
 import { defaultPolicyName, policyFileName, savePolicyFile } from '../../../src/policy/import/index.js';
+import { createPolicyStore } from '../../../src/policy/store.js';
 import type { TaggingPolicyDocument } from '../../../src/policy/types.js';
 
 const DOC: TaggingPolicyDocument = { version: '1.0', required_tags: [{ name: 'Owner' }] };
@@ -34,18 +35,21 @@ t.test('savePolicyFile writes atomically inside the real directory and refuses l
   mkdirSync(dir);
   const active = join(dir, 'tagging_policy.json');
   writeFileSync(active, '{"active": true}\n');
-  const opts = { overwrite: false, activePath: active };
+  const configured = join(dir, 'configured.json');
+  writeFileSync(configured, '{}');
+  const opts = { overwrite: false, protectedPaths: [active, configured] };
 
   const saved = await savePolicyFile(dir, 'imported.json', DOC, opts);
   t.same(saved, { path: join(dir, 'imported.json'), replaced: false });
   t.same(JSON.parse(readFileSync(saved.path, 'utf8')), DOC);
-  t.same(readdirSync(dir).sort(), ['imported.json', 'tagging_policy.json'], 'no temporary file left behind');
+  t.same(readdirSync(dir).sort(), ['configured.json', 'imported.json', 'tagging_policy.json'], 'no temporary file left behind');
 
   await t.rejects(savePolicyFile(dir, 'imported.json', DOC, opts), { statusCode: 409, code: 'file_exists' });
   t.same((await savePolicyFile(dir, 'imported.json', { ...DOC, version: '1.1' }, { ...opts, overwrite: true })).replaced, true);
   t.equal(JSON.parse(readFileSync(saved.path, 'utf8')).version, '1.1');
   await t.rejects(savePolicyFile(dir, 'tagging_policy.json', DOC, { ...opts, overwrite: true }), { statusCode: 409, code: 'active_policy_file' });
   t.equal(readFileSync(active, 'utf8'), '{"active": true}\n');
+  await t.rejects(savePolicyFile(dir, 'configured.json', DOC, { ...opts, overwrite: true }), { statusCode: 409, code: 'active_policy_file' }, 'nor the configured POLICY_PATH');
 
   const outside = join(root, 'outside.json');
   writeFileSync(outside, 'untouched');
@@ -64,4 +68,29 @@ t.test('savePolicyFile writes atomically inside the real directory and refuses l
   const viaLink = await savePolicyFile(linkedDir, 'via-link.json', DOC, opts);
   t.equal(viaLink.path, join(dir, 'via-link.json'));
   t.same(readdirSync(root).sort(), ['linked', 'outside.json', 'policies']);
+});
+
+t.test('the policy store can follow an imported file: valid → active and followed, invalid → nothing changes', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'import-switch-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  const first = join(root, 'first.json');
+  writeFileSync(first, JSON.stringify(DOC));
+  const store = await createPolicyStore(first);
+  t.teardown(() => store.close());
+  const before = store.current().hash;
+  const bad = join(root, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ version: '1.0', required_tags: [{ name: 'aws:x' }] }));
+  await t.rejects(store.switchTo(bad), { name: 'PolicyError' });
+  t.equal(store.path, first);
+  t.equal(store.current().hash, before);
+  await t.rejects(store.switchTo(join(root, 'missing.json')), { name: 'PolicyError' });
+  t.equal(store.path, first);
+  const second = join(root, 'second.json');
+  writeFileSync(second, JSON.stringify({ ...DOC, required_tags: [{ name: 'CostCenter' }] }));
+  const next = await store.switchTo(second);
+  t.equal(store.path, second);
+  t.equal(store.current().hash, next.hash);
+  t.not(next.hash, before);
+  writeFileSync(second, JSON.stringify({ ...DOC, required_tags: [{ name: 'Team' }] }));
+  t.same((await store.reload()).document.required_tags.map((r) => r.name), ['Team'], 'reload() reads the followed file');
 });
