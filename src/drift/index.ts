@@ -1,5 +1,5 @@
 /** Pure tag-drift logic: tag and resource diffs, severity, snapshot selection, summary, cursors. */
-export { ALL_KEYS, applyTagDiff, diffSize, diffTags, isEmptyDiff, keyFilter, pickTags } from './tag-diff.js';
+export { ALL_KEYS, applyTagDiff, diffSize, diffTags, isEmptyDiff, keyFilter, pickTags, sameWatchedTags } from './tag-diff.js';
 export { diffResources, type DiffResourcesOptions } from './resource-diff.js';
 export { assessDrift } from './assess.js';
 export { chooseBaseline, chooseCurrent, comparedScope, coverage, readAccounts, type BaselineChoice, type ComparedScope, type Coverage, type DriftScopeRequest, type SnapshotMeta } from './select.js';

@@ -3,7 +3,7 @@
  * compared scope (accounts, regions and types both sides could see): anything outside it would be
  * misreported as created or deleted.
  */
-import { diffTags, isEmptyDiff } from './tag-diff.js';
+import { diffTags, sameWatchedTags } from './tag-diff.js';
 import type { KeyFilter, ResourceDiffResult, ResourceDrift, ResourceState } from './types.js';
 
 export interface DiffResourcesOptions {
@@ -53,8 +53,7 @@ export function diffResources(baseline: readonly ResourceState[], current: reado
       continue;
     }
     compared += 1;
-    const d = drift('tags_changed', after, before, after, opts.track);
-    if (!isEmptyDiff(d.diff)) drifts.push(d);
+    if (!sameWatchedTags(before.tags, after.tags, opts.track)) drifts.push(drift('tags_changed', after, before, after, opts.track));
   }
   for (const [arn, after] of now) if (!then.has(arn)) drifts.push(drift('created', after, null, after, opts.track));
   drifts.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));

@@ -44,6 +44,19 @@ export function diffTags(before: Tags, after: Tags, track: KeyFilter = ALL_KEYS)
   return diff;
 }
 
+/** True when the watched keys hold the same values on both sides (no allocation: the common case). */
+export function sameWatchedTags(before: Tags, after: Tags, track: KeyFilter = ALL_KEYS): boolean {
+  let watchedBefore = 0;
+  for (const key in before) {
+    if (!Object.hasOwn(before, key) || !track(key)) continue;
+    watchedBefore += 1;
+    if (!Object.hasOwn(after, key) || after[key] !== before[key]) return false;
+  }
+  let watchedAfter = 0;
+  for (const key in after) if (Object.hasOwn(after, key) && track(key)) watchedAfter += 1;
+  return watchedBefore === watchedAfter;
+}
+
 export function isEmptyDiff(diff: TagDiff): boolean {
   return diff.added.length === 0 && diff.removed.length === 0 && diff.changed.length === 0;
 }

@@ -1,7 +1,7 @@
 /** Pure tag diffs: examples plus fast-check properties (diff(a, a) is empty; old + diff = new on watched keys). */
 import fc from 'fast-check';
 import t from 'tap';
-import { ALL_KEYS, applyTagDiff, diffTags, isEmptyDiff, keyFilter, pickTags } from '../../src/drift/index.js';
+import { ALL_KEYS, applyTagDiff, diffTags, isEmptyDiff, keyFilter, pickTags, sameWatchedTags } from '../../src/drift/index.js';
 
 t.test('added, removed and changed values, each sorted by key', async (t) => {
   const d = diffTags({ Owner: 'a', Env: 'prod', Team: 'x', Gone: 'g' }, { Owner: 'b', Env: 'prod', Team: 'x', New: 'n', Also: '1' });
@@ -79,5 +79,11 @@ t.test('property: every reported key is watched, and each key appears in at most
       return keys.every((k) => w(k)) && new Set(keys).size === keys.length;
     }),
   );
+  t.pass('held');
+});
+
+t.test('property: sameWatchedTags(a, b) is exactly "diffTags(a, b) is empty"', async (t) => {
+  fc.assert(fc.property(tags, tags, watch, (a, b, w) => sameWatchedTags(a, b, w) === isEmptyDiff(diffTags(a, b, w))));
+  fc.assert(fc.property(tags, watch, (a, w) => sameWatchedTags(a, { ...a }, w)));
   t.pass('held');
 });
