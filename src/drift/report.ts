@@ -23,7 +23,8 @@ export interface DriftSummary {
   created_non_compliant: number;
   by_severity: Record<DriftSeverity, number>;
   changes_by_tag: Record<string, number>;
-  baseline_compliance_score: number;
+  /** null when there is no baseline. */
+  baseline_compliance_score: number | null;
   current_compliance_score: number;
 }
 
@@ -62,7 +63,7 @@ export function scoreOf(policy: CompiledPolicy, resources: readonly ResourceStat
 
 export function summarizeDrift(
   entries: readonly DriftEntry[],
-  extra: { compared: number; unreadable_now: number; baseline_score: number; current_score: number },
+  extra: { compared: number; unreadable_now: number; baseline_score: number | null; current_score: number },
 ): DriftSummary {
   const by_severity: Record<DriftSeverity, number> = { high: 0, medium: 0, low: 0, info: 0 };
   const changes_by_tag: Record<string, number> = {};

@@ -156,8 +156,8 @@ const Output = Type.Object(
           { additionalProperties: false },
         ),
         changes_by_tag: CountsByKey,
-        baseline_compliance_score: Type.Number({ minimum: 0, maximum: 1, description: 'Score of the compared baseline resources under the current policy.' }),
-        current_compliance_score: Type.Number({ minimum: 0, maximum: 1 }),
+        baseline_compliance_score: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: 'Score of the compared baseline resources under the current policy (null without a baseline).' }),
+        current_compliance_score: Type.Number({ minimum: 0, maximum: 1, description: 'Score of the compared current resources (without a baseline: of every current resource).' }),
       },
       { additionalProperties: false },
     ),
@@ -360,7 +360,7 @@ export const detectTagDrift = defineTool({
     const request = requestFor(accountIds ?? current.meta.scope.account_ids);
     const data_quality: DataQuality = current.run !== null ? current.run.data_quality : storedQuality(current.meta);
     const currentOut = side(current.meta, current.source, policy.hash);
-    const emptySummary = summarizeDrift([], { compared: 0, unreadable_now: 0, baseline_score: 1, current_score: scoreOf(policy, current.resources) });
+    const emptySummary = summarizeDrift([], { compared: 0, unreadable_now: 0, baseline_score: null, current_score: scoreOf(policy, current.resources) });
 
     const compared0 = { account_ids: [...request.account_ids].sort(), regions: [...(request.regions ?? current.meta.scope.regions)].sort(), resource_types: [...request.resource_types] };
     if (baseline === null) {

@@ -160,6 +160,8 @@ t.test('no baseline yet: says so plainly, how to create one, and stores the scan
   t.match(first.note, new RegExp(`stored as snapshot ${first.current.snapshot_id}`));
   t.same(first.tag_keys, ['Environment', 'Owner'], 'default: the required tags');
   t.same(first.compared_scope.account_ids, [A]);
+  t.equal(first.summary['baseline_compliance_score'], null, 'no baseline score without a baseline');
+  t.equal(first.summary['current_compliance_score'], 0.6667, 'i-keep, i-remove, i-change, the bucket: 4 of 6');
 
   // An hour later the stored scan is the baseline (nothing changed in between).
   e.advance(2 * 3_600_000);
