@@ -263,10 +263,12 @@ export const importAwsTagPolicy = defineTool({
     const names: string[] = [];
     let accountId: string | null = null;
     let kind: 'policy' | 'policy_chain' | 'effective_policy';
+    let lastUpdated: string | null = null;
     if (input.account_id !== undefined) {
       accountId = await resolveAccount(ctx, input.account_id);
       const eff = await orgCall(aws.effectiveTagPolicy(accountId, ctx.signal), '/account_id');
       sources.push({ label: `effective tag policy of account ${accountId}`, content: eff.content });
+      lastUpdated = eff.last_updated;
       kind = 'effective_policy';
     } else {
       const list = typeof input.policy_id === 'string' ? [input.policy_id] : [...(input.policy_id ?? [])];
@@ -283,7 +285,7 @@ export const importAwsTagPolicy = defineTool({
       kind = list.length > 1 ? 'policy_chain' : 'policy';
     }
 
-    const result = convertTagPolicies(sources, { effective: kind === 'effective_policy', required_tags_from: input.required_tags_from ?? 'policy', now: ctx.now() });
+    const result = convertTagPolicies(sources, { effective: kind === 'effective_policy', required_tags_from: input.required_tags_from ?? 'policy', last_updated: lastUpdated });
     const { compiled, error } = validate(result.document);
     const warnings = [...result.warnings, ...(compiled?.warnings ?? []).map((w) => `policy check: ${w}`)];
     const base = {
@@ -316,7 +318,8 @@ export const importAwsTagPolicy = defineTool({
       const file = fileName ?? policyFileName(defaultPolicyName(names[0] ?? (accountId === null ? '' : `effective-${accountId}`)) ?? 'imported-tag-policy');
       const saved = await savePolicyFile(dirname(ctx.policy.path), file, result.document, {
         overwrite: input.overwrite === true,
-        protectedPaths: [ctx.policy.path, ...(ctx.config === undefined ? [] : [ctx.config.policy_path])],
+        // The file POLICY_PATH names is never replaced; the active file only by an import that activates it.
+        protectedPaths: [...(input.activate === true && input.overwrite === true ? [] : [ctx.policy.path]), ...(ctx.config === undefined ? [ctx.policy.path] : [ctx.config.policy_path])],
       });
       savedTo = saved.path;
       replaced = saved.replaced;

@@ -282,7 +282,13 @@ t.test('activate: check_tag_compliance uses the imported policy at once; an inva
   t.not(`${expected.total_resources}/${expected.compliant_resources}`, `${old.total_resources}/${old.compliant_resources}`, 'the two policies give different answers, so the test can tell them apart');
 
   t.equal(env.app.policyStore.path, join(env.dir, 'prod-effective.json'), 'the store follows the saved file');
-  const original = await env.call({ policy_id: 'p-95ouzwl3', name: 'tagging_policy', overwrite: true });
+  const refresh = await env.call({ account_id: 'production', name: 'prod-effective', overwrite: true });
+  t.equal(refresh.status, 409, 'the followed file is not replaced by an import that does not activate it');
+  const reimport = await env.call({ account_id: 'production', name: 'prod-effective', overwrite: true, activate: true });
+  t.equal(reimport.status, 200, 'but it can be refreshed by an import that activates it');
+  t.equal(reimport.body['replaced_existing_file'], true);
+  t.equal(reimport.body['policy_hash'], r.body['policy_hash'], 'the same AWS content gives the same policy and hash');
+  const original = await env.call({ policy_id: 'p-95ouzwl3', name: 'tagging_policy', overwrite: true, activate: true });
   t.equal(original.status, 409, 'the file POLICY_PATH names stays protected after the switch');
 
   const broken = await env.call({ policy_id: 'p-broken001', activate: true });

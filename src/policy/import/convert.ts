@@ -25,8 +25,9 @@ export type RequiredTagsFrom = 'policy' | 'all_keys';
 export interface ConvertOptions {
   /** `policy` (default): required where AWS reports or enforces the key; `all_keys`: every key. */
   required_tags_from?: RequiredTagsFrom;
-  /** Written to `last_updated` (default: now). */
-  now?: Date;
+  /** Written to `last_updated` when given (e.g. the effective policy's LastUpdatedTimestamp); absent
+   * otherwise, so converting the same AWS content twice gives the same document and hash. */
+  last_updated?: string | null;
 }
 
 export interface ConvertedTag {
@@ -180,7 +181,7 @@ export function convertEffectiveRules(rules: readonly EffectiveTagRule[], option
 
   const document: TaggingPolicyDocument = {
     version: '1.0',
-    last_updated: (options.now ?? new Date()).toISOString(),
+    ...(options.last_updated == null ? {} : { last_updated: options.last_updated }),
     required_tags: required,
     optional_tags: optional,
     tag_naming_rules: { case_sensitivity: true, allow_special_characters: true, max_key_length: 128, max_value_length: 256 },

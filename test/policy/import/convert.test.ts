@@ -30,7 +30,9 @@ const BASIC = {
 };
 
 t.test('basic syntax example: capitalisation, values with a wildcard, enforced_for', async (t) => {
-  const r = convertTagPolicies([src('policy basic', BASIC)], { now: NOW });
+  const r = convertTagPolicies([src('policy basic', BASIC)], { last_updated: NOW.toISOString() });
+  t.equal(r.document.last_updated, NOW.toISOString());
+  t.same(convertTagPolicies([src('policy basic', BASIC)]).document, convertTagPolicies([src('policy basic', BASIC)]).document, 'the same content converts to the same document');
   t.equal(r.document.tag_naming_rules?.case_sensitivity, true, 'AWS requires the exact tag_key capitalisation');
   t.same(r.document.required_tags, [
     {
