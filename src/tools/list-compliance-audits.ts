@@ -21,7 +21,10 @@ const Input = Type.Object(
 const Output = Type.Object(
   {
     audits: Type.Array(
-      Type.Intersect([AuditScheduleSchema, Type.Object({ recent_runs: Type.Optional(Type.Array(AuditRunSchema)) })]),
+      Type.Object(
+        { ...AuditScheduleSchema.properties, recent_runs: Type.Optional(Type.Array(AuditRunSchema, { description: 'Latest runs, newest first (when recent_runs > 0).' })) },
+        { additionalProperties: false },
+      ),
     ),
     total: Type.Integer({ minimum: 0, description: 'Audits visible to you (all pages).' }),
     scheduler_enabled: Type.Boolean({ description: 'Whether this server replica runs audits (SCHEDULER_ENABLED).' }),
