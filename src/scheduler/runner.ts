@@ -1,8 +1,9 @@
 /**
  * One audit occurrence: the compliance scan through the same tool path as a caller's
- * check_tag_compliance (validation, scope resolution, allow-list, cache, cost allocation, and
- * store_snapshot so the run lands in the history), under a system principal restricted to the
- * schedule creator's accounts; then the notification to every recipient. Never throws: the
+ * check_tag_compliance (validation, scope resolution, allow-list, cost allocation; force_refresh
+ * so the audit reads the current state, store_snapshot so the run lands in the history), under
+ * a system principal restricted to the schedule creator's accounts; then the notification to
+ * every recipient. Never throws: the
  * outcome (status, figures, error, per-recipient delivery) is what the scheduler records.
  */
 import type { Logger } from 'pino';
@@ -48,7 +49,8 @@ export function safeError(err: unknown): string {
 export async function runAudit(schedule: AuditSchedule, occurrence: Date, signal: AbortSignal, deps: RunnerDeps): Promise<AuditRunResult> {
   const logger = deps.logger.child({ audit_id: schedule.id, occurrence: occurrence.toISOString() });
   const principal = runPrincipal(schedule, deps.currentAllowed?.(schedule.owner));
-  const args: Record<string, unknown> = { store_snapshot: true, limit: 1 };
+  // An audit records the state at its time: fresh inventory, not the result cache's.
+  const args: Record<string, unknown> = { store_snapshot: true, force_refresh: true, limit: 1 };
   if (schedule.account_ids !== null) args.account_ids = schedule.account_ids;
   if (schedule.resource_types !== null) args.resource_types = schedule.resource_types;
 
