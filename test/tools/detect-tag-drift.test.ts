@@ -7,6 +7,8 @@
 import t, { type Test } from 'tap';
 import { allTools } from '../../src/app.js';
 import { resourceArn } from '../../src/simulator/arn.js';
+import { createPrng } from '../../src/simulator/faults.js';
+import { generateOrganization } from '../../src/simulator/generate.js';
 import type { SimFixture, SimResource } from '../../src/simulator/types.js';
 import { isolateNetwork } from '../helpers/network.js';
 import { schemaErrors, toolNamed } from '../e2e/harness.js';
@@ -375,4 +377,82 @@ t.test('bad input is refused with a clear message', async (t) => {
     const r = await e.post('detect_tag_drift', args);
     t.equal(r.status, 400, `${JSON.stringify(args)} → 400`);
   }
+});
+
+t.test('generated organization, seeded random tag changes: the drift equals an independent diff of the two fixtures', async (t) => {
+  const fx = generateOrganization({ accounts: 3, regions: ['us-east-1', 'eu-west-1'], resourcesPerRegion: 40, seed: 11, types: ['ec2:instance', 'ec2:instance', 's3:bucket', 'rds:db'] });
+  const members = fx.accounts.slice(1).map((a) => a.id);
+  let offset = 0;
+  const h = await startUat({ fixture: fx, multi_account: { account_ids: members }, now: () => new Date(Date.now() + offset) });
+  t.teardown(() => h.close());
+  const post = async (name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const r = await h.app.inject({ method: 'POST', url: `/tools/${name}`, payload: args });
+    t.equal(r.statusCode, 200, `${name} → 200`);
+    return r.json() as Record<string, unknown>;
+  };
+  const inScope = new Set(['ec2:instance', 's3:bucket']);
+  const watched = (k: string): boolean => k.toLowerCase() === 'owner' || k.toLowerCase() === 'environment';
+  const state = (f: SimFixture): Map<string, Record<string, string>> => {
+    const m = new Map<string, Record<string, string>>();
+    for (const a of f.accounts) if (members.includes(a.id)) for (const r of a.resources) if (inScope.has(r.type)) m.set(r.arn ?? resourceArn(r, a.id), { ...r.tags });
+    return m;
+  };
+
+  await post('check_tag_compliance', { account_ids: members, store_snapshot: true });
+  const before = state(h.sim.fixture);
+  const rng = createPrng(99);
+  let added = 0;
+  h.sim.updateFixture((f) => {
+    for (const a of f.accounts) {
+      if (!members.includes(a.id)) continue;
+      a.resources = a.resources.filter(() => rng() >= 0.08);
+      for (const r of a.resources) {
+        const x = rng();
+        if (x < 0.1) delete r.tags['Environment'];
+        else if (x < 0.2) r.tags['Owner'] = `owner-${Math.floor(rng() * 1000)}`;
+        else if (x < 0.25) r.tags['Environment'] = 'qa';
+        else if (x < 0.3) r.tags['environment'] = 'production';
+        else if (x < 0.35) r.tags['Team'] = 'moved'; // not watched
+      }
+      for (let i = 0; i < 4; i++) {
+        a.resources.push({ type: i % 2 === 0 ? 'ec2:instance' : 's3:bucket', id: i % 2 === 0 ? `i-0drift${a.id.slice(-4)}${i}` : `drift-${a.id}-${i}`, region: 'us-east-1', tags: i < 2 ? { Owner: 'x' } : {}, monthly_cost: 1, created_at: '2026-01-01T00:00:00.000Z' });
+        added += 1;
+      }
+    }
+  });
+  const after = state(h.sim.fixture);
+
+  // Independent oracle: exact-key comparison of the watched keys of the two fixtures.
+  const oracle: string[] = [];
+  const tagChanges = (b: Record<string, string>, a: Record<string, string>): string[] => {
+    const out: string[] = [];
+    for (const [k, v] of Object.entries(b)) if (watched(k)) out.push(!(k in a) ? `-${k}=${v}` : a[k] !== v ? `~${k}:${v}>${a[k]}` : '');
+    for (const [k, v] of Object.entries(a)) if (watched(k) && !(k in b)) out.push(`+${k}=${v}`);
+    return out.filter((x) => x !== '').sort();
+  };
+  for (const [arn, b] of before) {
+    const a = after.get(arn);
+    if (a === undefined) oracle.push(`deleted ${arn} ${tagChanges(b, {}).join(',')}`);
+    else if (tagChanges(b, a).length > 0) oracle.push(`tags_changed ${arn} ${tagChanges(b, a).join(',')}`);
+  }
+  for (const [arn, a] of after) if (!before.has(arn)) oracle.push(`created ${arn} ${tagChanges({}, a).join(',')}`);
+  t.ok(oracle.length > 40, `a substantial drift to find (${oracle.length} changes, ${added} resources added)`);
+
+  offset += 3 * DAY;
+  h.sim.advanceClock(3 * DAY);
+  const got: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const d = (await post('detect_tag_drift', { account_ids: members, lookback_days: 3, refresh: true, limit: 25, ...(cursor === null ? {} : { cursor }) })) as unknown as Drift;
+    t.same(schemaErrors(tool.outputSchema, d), []);
+    for (const c of d.changes) {
+      const parts = [...c.added.map((x) => `+${x.key}=${x.value}`), ...c.removed.map((x) => `-${x.key}=${x.value}`), ...c.changed.map((x) => `~${x.key}:${x.old_value}>${x.new_value}`)].sort();
+      got.push(`${c.change} ${c.resource_arn} ${parts.join(',')}`);
+    }
+    cursor = d.next_cursor;
+    pages += 1;
+  } while (cursor !== null && pages < 50);
+  t.ok(pages > 1, `paginated (${pages} pages)`);
+  t.same(got.sort(), oracle.sort(), 'exactly the changes of the oracle, no more, no fewer');
 });
