@@ -111,7 +111,9 @@ export const scheduleComplianceAudit = defineTool({
   inputSchema: Input,
   outputSchema: Output,
   annotations: { title: 'Schedule a compliance audit', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  scans: false,
+  // It resolves account names through Organizations now and makes the server scan later: the scan
+  // rate limit and, with OAuth, the finops:scan scope apply.
+  scans: true,
   examples: [
     {
       schedule: 'weekly',

@@ -58,6 +58,8 @@ t.test('annotations are honest: schedule and delete change state, delete is dest
   t.equal(deleteComplianceAudit.annotations.readOnlyHint, false);
   t.equal(deleteComplianceAudit.annotations.destructiveHint, true);
   t.equal(listComplianceAudits.annotations.readOnlyHint, true);
+  t.equal(scheduleComplianceAudit.scans, true, 'scheduling makes the server scan: scan rate limit, finops:scan scope');
+  t.equal(listComplianceAudits.scans, false);
   t.same(allTools.slice(-3).map((x) => x.name).sort(), ['delete_compliance_audit', 'list_compliance_audits', 'schedule_compliance_audit'].sort(), 'registered in allTools');
 });
 
