@@ -1,6 +1,6 @@
 /**
  * The Fastify app factory. Registers, in order: config, errors, docs, metrics, pressure, security (Host/Origin,
- * CORS), auth, policy, aws, result-cache, history, scan, tools, rate-limit, tool-guard (audit,
+ * CORS), auth, policy, aws, result-cache, history, scan, tools, scheduler, rate-limit, tool-guard (audit,
  * MCP session limits), routes. Only src/server.ts (and src/demo.ts) listen.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
