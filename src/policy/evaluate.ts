@@ -2,8 +2,10 @@
  * The evaluation hot path. Everything that can be decided once is decided in compile.ts: each
  * resource type maps to a precomputed plan (its rules, regexes compiled and anchored, allowed
  * values in Sets, lower-case maps for case-insensitive policies). Evaluating a resource allocates
- * nothing when it is compliant (a shared frozen result is returned) and only the violations it
- * reports otherwise.
+ * nothing when it is compliant (a shared frozen result is returned), and otherwise only its
+ * result and the array of its violations: a violation depends only on the rule, the key and the
+ * value found, so each distinct one is built once and shared (frozen) by every resource that has
+ * it (a bounded memo per rule; past the bound, violations are built per resource).
  *
  * Rules (the shared vectors decide anything unclear):
  * - key absent → missing_required_tag (error); keys starting with `aws:` never count.
@@ -78,14 +80,31 @@ function listValues(values: readonly string[]): string {
 }
 
 function violation(rule: CompiledRule, type: TagViolation['violation_type'], severity: TagViolation['severity'], value: string | null, message: string): TagViolation {
-  return {
+  return Object.freeze({
     tag_name: rule.name,
     violation_type: type,
     severity,
     current_value: value,
     allowed_values: rule.allowedValues as string[] | null,
     message,
-  };
+  });
+}
+
+/** Distinct violations kept per rule; beyond this, new ones are built per resource and not kept. */
+const MEMO_LIMIT = 4096;
+
+/** Shared violations of one rule (or prohibited key), by kind and the key/value that caused them. */
+class ViolationMemo {
+  private readonly byKey = new Map<string, TagViolation>();
+
+  get(memoKey: string, build: () => TagViolation): TagViolation {
+    let v = this.byKey.get(memoKey);
+    if (v === undefined) {
+      v = build();
+      if (this.byKey.size < MEMO_LIMIT) this.byKey.set(memoKey, v);
+    }
+    return v;
+  }
 }
 
 export function createEvaluator(
@@ -93,6 +112,20 @@ export function createEvaluator(
   prohibited: readonly ProhibitedRule[],
   caseSensitive: boolean,
 ): (resourceType: string, tags: Tags) => ResourceEvaluation {
+  // One memo per rule object (a rule is shared by the plans of every type it applies to), and
+  // the violation of a missing key, which never varies, built up front.
+  const memos = new Map<CompiledRule | ProhibitedRule, ViolationMemo>();
+  const missing = new Map<CompiledRule, TagViolation>();
+  for (const plan of plans.values()) {
+    for (const rule of plan.rules) {
+      if (memos.has(rule)) continue;
+      memos.set(rule, new ViolationMemo());
+      missing.set(rule, violation(rule, 'missing_required_tag', 'error', null, `Required tag '${rule.name}' is missing`));
+    }
+  }
+  for (const p of prohibited) memos.set(p, new ViolationMemo());
+  const memo = (rule: CompiledRule | ProhibitedRule): ViolationMemo => memos.get(rule) as ViolationMemo;
+
   return function evaluate(resourceType: string, tags: Tags): ResourceEvaluation {
     const plan = plans.get(resourceType);
     if (plan === undefined) return OUT_OF_SCOPE;
@@ -105,40 +138,45 @@ export function createEvaluator(
       if (typeof value !== 'string') {
         const key = caseSensitive ? undefined : findKeyIgnoringCase(tags, rule.lower);
         if (key === undefined) {
-          (out ??= []).push(violation(rule, 'missing_required_tag', 'error', null, `Required tag '${rule.name}' is missing`));
+          (out ??= []).push(missing.get(rule) as TagViolation);
           error = true;
           continue;
         }
-        value = tags[key] as string;
+        const found = tags[key] as string;
+        value = found;
         (out ??= []).push(
-          violation(rule, 'wrong_key_case', 'warning', value, `Tag key '${key}' should be spelled '${rule.name}' (only the case differs)`),
+          memo(rule).get(`k\u0000${key}\u0000${found}`, () => violation(rule, 'wrong_key_case', 'warning', found, `Tag key '${key}' should be spelled '${rule.name}' (only the case differs)`)),
         );
       }
-      if (isBlank(value)) {
-        (out ??= []).push(violation(rule, 'invalid_value', 'error', value, `Required tag '${rule.name}' is present but its value is empty`));
+      const v = value;
+      if (isBlank(v)) {
+        (out ??= []).push(memo(rule).get(`e\u0000${v}`, () => violation(rule, 'invalid_value', 'error', v, `Required tag '${rule.name}' is present but its value is empty`)));
         error = true;
         continue;
       }
       let caseOnly: string | undefined;
-      if (rule.allowedSet !== null && !rule.allowedSet.has(value)) {
-        caseOnly = rule.allowedLower?.get(value.toLowerCase());
+      if (rule.allowedSet !== null && !rule.allowedSet.has(v)) {
+        caseOnly = rule.allowedLower?.get(v.toLowerCase());
         if (caseOnly === undefined) {
           (out ??= []).push(
-            violation(rule, 'invalid_value', 'error', value, `Tag '${rule.name}' has value ${quote(value)}, which is not an allowed value (${listValues(rule.allowedValues ?? [])})`),
+            memo(rule).get(`v\u0000${v}`, () =>
+              violation(rule, 'invalid_value', 'error', v, `Tag '${rule.name}' has value ${quote(v)}, which is not an allowed value (${listValues(rule.allowedValues ?? [])})`),
+            ),
           );
           error = true;
           continue;
         }
       }
-      if (rule.regex !== null && !rule.regex.test(value)) {
+      if (rule.regex !== null && !rule.regex.test(v)) {
         (out ??= []).push(
-          violation(rule, 'invalid_format', 'error', value, `Tag '${rule.name}' has value ${quote(value)}, which does not match the required format ${rule.regexSource ?? ''}`),
+          memo(rule).get(`f\u0000${v}`, () => violation(rule, 'invalid_format', 'error', v, `Tag '${rule.name}' has value ${quote(v)}, which does not match the required format ${rule.regexSource ?? ''}`)),
         );
         error = true;
         continue;
       }
       if (caseOnly !== undefined) {
-        (out ??= []).push(violation(rule, 'wrong_value_case', 'warning', value, `Tag '${rule.name}' value ${quote(value)} should be written '${caseOnly}' (only the case differs)`));
+        const spelled = caseOnly;
+        (out ??= []).push(memo(rule).get(`c\u0000${v}`, () => violation(rule, 'wrong_value_case', 'warning', v, `Tag '${rule.name}' value ${quote(v)} should be written '${spelled}' (only the case differs)`)));
       }
     }
     for (let i = 0; i < prohibited.length; i++) {
@@ -146,14 +184,20 @@ export function createEvaluator(
       let key: string | undefined = typeof tags[p.name] === 'string' ? p.name : undefined;
       if (key === undefined && !caseSensitive) key = findKeyIgnoringCase(tags, p.lower);
       if (key === undefined) continue;
-      (out ??= []).push({
-        tag_name: p.name,
-        violation_type: 'prohibited_tag',
-        severity: 'error',
-        current_value: tags[key] ?? null,
-        allowed_values: null,
-        message: `Tag '${key}' is prohibited by the tagging policy and must be removed`,
-      });
+      const found = key;
+      const current = tags[found] ?? null;
+      (out ??= []).push(
+        memo(p).get(`p\u0000${found}\u0000${current ?? ''}`, () =>
+          Object.freeze({
+            tag_name: p.name,
+            violation_type: 'prohibited_tag' as const,
+            severity: 'error' as const,
+            current_value: current,
+            allowed_values: null,
+            message: `Tag '${found}' is prohibited by the tagging policy and must be removed`,
+          }),
+        ),
+      );
       error = true;
     }
     if (out === null) return COMPLIANT;
