@@ -59,7 +59,7 @@ t.test('Redis killed mid-scan: the answer is complete and correct, /health degra
 
   // Kill Redis once the forced rescan is well under way (latency keeps it running a while).
   run.sim.resetStats();
-  run.sim.setFaults({ latency_ms: 15 });
+  run.sim.setFaults({ latency_ms: 25 });
   const pending = fullScan(t, run.app, { resource_types: TYPES, force_refresh: true });
   t.ok(await eventually(() => simCalls(run.sim).calls >= 30, 400), 'the rescan is under way');
   const killedAt = simCalls(run.sim).calls;
