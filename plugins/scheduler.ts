@@ -17,7 +17,7 @@ import type { Logger } from 'pino';
 import type { SchedulerConfig } from '../src/config/types.js';
 import { schedulerSettings } from '../src/scheduler/config.js';
 import { redisOccurrenceLock } from '../src/scheduler/lock.js';
-import { runAudit } from '../src/scheduler/runner.js';
+import { ownerRevocation, runAudit } from '../src/scheduler/runner.js';
 import { createAuditScheduler, type AuditScheduler, type TickReport } from '../src/scheduler/scheduler.js';
 import type { AuditSchedulerHandle } from '../src/scheduler/types.js';
 import type { SmtpOptions } from '../src/scheduler/smtp.js';
@@ -68,6 +68,7 @@ const schedulerPlugin: FastifyPluginAsync<SchedulerPluginOptions> = async (app, 
           logger,
           now,
           currentAllowed: (owner) => app.config.auth.key_accounts?.[owner],
+          ownerRevoked: ownerRevocation(app.config.auth),
           ...(opts.smtpTls === undefined ? {} : { smtpTls: opts.smtpTls }),
           check: (args, principal, callSignal, callLogger) =>
             app.toolRunner.call('check_tag_compliance', args, { principal, signal: callSignal, logger: callLogger as unknown as typeof app.log }),

@@ -27,6 +27,8 @@ export interface RunnerDeps {
   now(): Date;
   /** The creator's accounts as the server's configuration says today (API_KEY_ACCOUNTS), when it knows the key. */
   currentAllowed?: (owner: string) => string[] | null | undefined;
+  /** Why the creator may no longer run audits (API key removed, authentication mode changed), or null. */
+  ownerRevoked?: (owner: string) => string | null;
   smtpTls?: SmtpOptions['tls'];
 }
 
@@ -55,12 +57,16 @@ export async function runAudit(schedule: AuditSchedule, occurrence: Date, signal
   if (schedule.resource_types !== null) args.resource_types = schedule.resource_types;
 
   let figures: AuditFigures | null = null;
-  let error: string | null = null;
-  try {
-    figures = (await deps.check(args, principal, signal, logger)) as AuditFigures;
-  } catch (err) {
-    error = safeError(err);
-    logger.warn({ err, reason: error }, 'scheduled audit scan failed');
+  let error: string | null = deps.ownerRevoked?.(schedule.owner) ?? null;
+  if (error !== null) {
+    logger.warn({ owner: schedule.owner, reason: error }, 'scheduled audit not run: its creator may no longer call the server');
+  } else {
+    try {
+      figures = (await deps.check(args, principal, signal, logger)) as AuditFigures;
+    } catch (err) {
+      error = safeError(err);
+      logger.warn({ err, reason: error }, 'scheduled audit scan failed');
+    }
   }
   const status: AuditRunResult['status'] = figures === null ? 'failed' : figures.data_quality.status === 'partial' ? 'partial' : 'succeeded';
 
@@ -90,5 +96,19 @@ export async function runAudit(schedule: AuditSchedule, occurrence: Date, signal
     snapshot_id: figures?.snapshot_id ?? null,
     error,
     notifications,
+  };
+}
+
+/** The creator's standing under the current authentication settings (plugins/scheduler.ts). */
+export function ownerRevocation(auth: { mode: 'api_key' | 'none' | 'oauth'; api_keys: { id: string }[] }): (owner: string) => string | null {
+  const keys = new Set(auth.api_keys.map((k) => k.id));
+  return (owner) => {
+    if (auth.mode === 'api_key' && !keys.has(owner)) {
+      return `the API key "${owner}" that created this audit is no longer configured (API_KEYS): the audit does not run; delete it or recreate it with a current key.`;
+    }
+    if (auth.mode === 'oauth' && !owner.startsWith('sub:')) {
+      return `this audit was created by "${owner}" before OAuth was required: it does not run; recreate it with an access token.`;
+    }
+    return null;
   };
 }

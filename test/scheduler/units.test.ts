@@ -12,7 +12,7 @@ import { SCHEDULER_DEFAULTS } from '../../src/scheduler/config.js';
 import { markdownText, webhookBody, type AuditMessageInput } from '../../src/scheduler/message.js';
 import { guardedLookup } from '../../src/scheduler/notify.js';
 import { isPrivateAddress, parseRecipients, redactRecipient } from '../../src/scheduler/recipients.js';
-import { runPrincipal } from '../../src/scheduler/runner.js';
+import { ownerRevocation, runAudit, runPrincipal } from '../../src/scheduler/runner.js';
 import { createAuditScheduler, lookBackWindowMs } from '../../src/scheduler/scheduler.js';
 import { createMemoryHistoryStore } from '../../src/store/memory.js';
 import type { AuditRunResult, AuditSchedule } from '../../src/store/types.js';
@@ -129,6 +129,31 @@ t.test('the run principal: the creator\'s accounts, narrowed by today\'s API_KEY
   t.same(runPrincipal(s, ['222222222222', '333333333333']), { id: 'scheduler:ci', allowed_accounts: ['222222222222'] });
   t.same(runPrincipal({ ...s, owner_allowed_accounts: null }, ['333333333333']), { id: 'scheduler:ci', allowed_accounts: ['333333333333'] });
   t.same(runPrincipal({ ...s, owner_allowed_accounts: null }, null), { id: 'scheduler:ci', allowed_accounts: null });
+});
+
+t.test('an audit whose creator was removed does not scan; the run records why', async (t) => {
+  const revoked = ownerRevocation({ mode: 'api_key', api_keys: [{ id: 'ci' }] });
+  t.equal(revoked('ci'), null);
+  t.match(revoked('old-key'), /API key "old-key" that created this audit is no longer configured/);
+  t.match(ownerRevocation({ mode: 'oauth', api_keys: [] })('anonymous'), /before OAuth was required/);
+  t.equal(ownerRevocation({ mode: 'oauth', api_keys: [] })('sub:alice'), null);
+  t.equal(ownerRevocation({ mode: 'none', api_keys: [] })('anything'), null);
+  const store = createMemoryHistoryStore();
+  const s = await store.audits!.createAuditSchedule(scheduleInput({ owner: 'old-key', recipients: [] }));
+  let scanned = false;
+  const result = await runAudit(s, new Date('2026-11-23T08:30:00Z'), new AbortController().signal, {
+    check: async () => {
+      scanned = true;
+      return {};
+    },
+    config: SCHEDULER_DEFAULTS,
+    logger,
+    now: () => new Date('2026-11-23T08:30:05Z'),
+    ownerRevoked: revoked,
+  });
+  t.equal(scanned, false, 'no scan under a removed key');
+  t.equal(result.status, 'failed');
+  t.match(result.error, /no longer configured/);
 });
 
 t.test('tick loop: Redis down falls back to the store claim; a failed claim is retried next tick', async (t) => {
