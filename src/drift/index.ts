@@ -7,3 +7,4 @@ export { assessAll, compareEntries, inComparedScope, scoreOf, summarizeDrift, ty
 export { decodeDriftCursor, encodeDriftCursor, type DriftCursor } from './cursor.js';
 export type * from './types.js';
 export { SEVERITY_ORDER } from './types.js';
+export { driftNote, noBaselineNote, span, when, type DriftNoteFacts, type SnapshotFacts } from './notes.js';

@@ -19,9 +19,11 @@ import {
   coverage,
   decodeDriftCursor,
   diffResources,
+  driftNote,
   encodeDriftCursor,
   inComparedScope,
   keyFilter,
+  noBaselineNote,
   readAccounts,
   scoreOf,
   summarizeDrift,
@@ -30,7 +32,9 @@ import {
   type DriftScopeRequest,
   type ResourceState,
   type SnapshotMeta,
+  when,
 } from '../drift/index.js';
+
 import type { SnapshotResourceState, SnapshotScope, SnapshotSummary } from '../store/types.js';
 import { pageNote, queryFingerprint, type Page } from './common/pagination.js';
 import { runCompliance, type RunComplianceResult } from './common/run-compliance.js';
@@ -185,17 +189,6 @@ interface CurrentSide {
 
 const isGlobal = (type: string): boolean => getResourceType(type)?.global === true;
 
-function when(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
-}
-
-function span(fromIso: string, toIso: string): string {
-  const ms = Date.parse(toIso) - Date.parse(fromIso);
-  if (ms >= DAY_MS) return `${(ms / DAY_MS).toFixed(1)} days`;
-  if (ms >= 3_600_000) return `${(ms / 3_600_000).toFixed(1)} hours`;
-  return `${Math.max(1, Math.round(ms / 60_000))} minute(s)`;
-}
-
 function side(meta: SnapshotMeta, source: SideOutT['source'], policyHash: string): SideOutT {
   return { source, snapshot_id: meta.id, taken_at: meta.taken_at, data_quality_status: meta.data_quality_status, policy_matches_current: meta.scope.policy_hash === policyHash };
 }
@@ -246,16 +239,6 @@ async function localAccountId(ctx: ToolContext): Promise<string | null> {
 
 function snapshotState(list: readonly SnapshotResourceState[]): ResourceState[] {
   return list.map((r) => ({ arn: r.arn, resource_type: r.resource_type, account_id: r.account_id, region: r.region, tags: r.tags }));
-}
-
-function noBaselineNote(since: string, current: CurrentSide, scanned: boolean): string {
-  const how =
-    'Create one by running check_tag_compliance with store_snapshot: true and the same account_ids, resource_types and regions (or schedule_compliance_audit for regular snapshots); ' +
-    `detect_tag_drift also stores each scan it makes, so calling it again later compares against ${scanned ? 'the snapshot just stored' : 'a stored snapshot'}.`;
-  return (
-    `No baseline yet: no stored snapshot covering this scope was taken between ${when(since)} and ${when(current.meta.taken_at)}, so no drift can be computed. ` +
-    `${scanned ? `The current state was scanned and stored as snapshot ${current.meta.id} (${when(current.meta.taken_at)}). ` : ''}${how}`
-  );
 }
 
 export const detectTagDrift = defineTool({
@@ -377,7 +360,7 @@ export const detectTagDrift = defineTool({
         change_count: 0,
         next_cursor: null,
         data_quality,
-        note: [noBaselineNote(since, current, current.source === 'scan'), ...notes].join(' '),
+        note: [noBaselineNote(since, { id: current.meta.id, taken_at: current.meta.taken_at, policy_hash: current.meta.scope.policy_hash }, current.source === 'scan'), ...notes].join(' '),
       };
     }
 
@@ -414,44 +397,21 @@ export const detectTagDrift = defineTool({
       next_cursor: end < entries.length ? encodeDriftCursor({ offset: end, baseline_id: base.id, current_id: current.meta.id }, fingerprint) : null,
     };
 
-    const parts: string[] = [];
-    parts.push(
-      `Compared baseline snapshot ${base.id} (${when(base.taken_at)}) with ${current.source === 'scan' ? `a scan now, stored as snapshot ${current.meta.id}` : `stored snapshot ${current.meta.id}`} (${when(current.meta.taken_at)}), ${span(base.taken_at, current.meta.taken_at)} apart, on ${tagKeys.includes('*') ? 'every tag key' : `tags ${tagKeys.join(', ')}`}.`,
-    );
-    const offBy = Math.abs(Date.parse(base.taken_at) - targetMs);
-    if (offBy > DAY_MS / 2) {
-      parts.push(`No snapshot exists at ${when(target)} (${days} day(s) ago): the nearest one, ${span(base.taken_at, nowIso)} old, is used, so this drift covers ${span(base.taken_at, current.meta.taken_at)}, not ${days} day(s).`);
-    }
-    parts.push(
-      entries.length === 0
-        ? `No watched tag changed on the ${diff.compared} resource(s) present in both, and no resource was created or deleted.`
-        : `${summary.resources_changed} resource(s) changed (${summary.tags_added} tag(s) added, ${summary.tags_removed} removed, ${summary.tags_changed} changed value), ${summary.resources_created} created, ${summary.resources_deleted} deleted; ` +
-            `${summary.became_non_compliant} became non-compliant, ${summary.became_compliant} became compliant, ${summary.created_non_compliant} appeared non-compliant. ${pageNote(page, 'changes')}`,
-    );
-    if (baseline.coverage === 'partial' || compared.left_out.accounts_unread.length > 0 || compared.left_out.types_not_in_baseline.length > 0 || compared.left_out.regions_not_in_baseline.length > 0) {
-      const lo = compared.left_out;
-      const what = [
-        lo.accounts_not_in_baseline.length > 0 ? `account(s) ${lo.accounts_not_in_baseline.join(', ')} (not in the baseline's scope)` : '',
-        lo.accounts_unread.filter((a) => !lo.accounts_not_in_baseline.includes(a)).length > 0
-          ? `account(s) ${lo.accounts_unread.filter((a) => !lo.accounts_not_in_baseline.includes(a)).join(', ')} (could not be read in the baseline or now)`
-          : '',
-        lo.types_not_in_baseline.length > 0 ? `type(s) ${lo.types_not_in_baseline.join(', ')}` : '',
-        lo.regions_not_in_baseline.length > 0 ? `region(s) ${lo.regions_not_in_baseline.join(', ')}` : '',
-      ].filter((x) => x !== '');
-      if (what.length > 0) parts.push(`Not compared (only what both sides covered is): ${what.join('; ')}.`);
-    }
-    if (!currentOut.policy_matches_current || base.scope.policy_hash !== policy.hash) {
-      parts.push('The tagging policy changed since a snapshot was taken: severities use the current policy; snapshots keep only resources of types the policy of their time applied to, so created/deleted counts of types whose applies_to changed reflect the policy change.');
-    }
-    const noPolicyTypes = scope.resource_types.filter((t) => policy.requiredTagsFor(t).length === 0);
-    if (noPolicyTypes.length > 0) parts.push(`Type(s) ${noPolicyTypes.join(', ')} have no required tag in the policy and are not kept in snapshots, so they show no drift.`);
-    if (base.data_quality_status === 'partial') parts.push('The baseline scan was partial: some resources reported as created may have existed but been unreadable then.');
-    if (diff.unreadable_now.length > 0) parts.push(`${diff.unreadable_now.length} baseline resource(s) are in cells that could not be read now (see data_quality.failed): their state is unknown and they are not reported as deleted.`);
-    if (data_quality.status === 'partial' && current.run !== null) parts.push('The current scan is partial: figures are lower bounds.');
-    const taggingDeleted = [...new Set(entries.filter((e) => e.kind === 'deleted' && getResourceType(e.resource_type)?.lister === 'tagging').map((e) => e.resource_type))].sort();
-    if (taggingDeleted.length > 0) {
-      parts.push(`Type(s) ${taggingDeleted.join(', ')} are listed through the Resource Groups Tagging API, which can stop returning a resource once its last tag is removed: a "deleted" resource of these types may still exist, untagged.`);
-    }
+    const parts = driftNote({
+      baseline: { id: base.id, taken_at: base.taken_at, policy_hash: base.scope.policy_hash, partial: base.data_quality_status === 'partial', coverage: baseline.coverage },
+      current: { id: current.meta.id, taken_at: current.meta.taken_at, policy_hash: current.meta.scope.policy_hash, scanned: current.source === 'scan', partial: data_quality.status === 'partial' },
+      policy_hash: policy.hash,
+      tag_keys: tagKeys,
+      lookback_days: days,
+      target,
+      now: nowIso,
+      summary,
+      page_note: pageNote(page, 'changes'),
+      change_total: entries.length,
+      left_out: compared.left_out,
+      types_without_required_tags: scope.resource_types.filter((t) => policy.requiredTagsFor(t).length === 0),
+      tagging_deleted_types: [...new Set(entries.filter((e) => e.kind === 'deleted' && getResourceType(e.resource_type)?.lister === 'tagging').map((e) => e.resource_type))].sort(),
+    });
     parts.push(...notes);
 
     return {
