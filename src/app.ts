@@ -35,6 +35,8 @@ import { coreTools } from './tools/index.js';
 import { deleteComplianceAudit } from './tools/delete-compliance-audit.js';
 import { listComplianceAudits } from './tools/list-compliance-audits.js';
 import { scheduleComplianceAudit } from './tools/schedule-compliance-audit.js';
+import { generateCustodianPolicy } from './tools/generate-custodian-policy.js';
+import { generateOpenOpsWorkflow } from './tools/generate-openops-workflow.js';
 import type { AnyTool } from './tools/types.js';
 
 /** Every tool the server offers, in tools/list order. */
@@ -49,6 +51,8 @@ export const allTools: AnyTool[] = [
   scheduleComplianceAudit,
   listComplianceAudits,
   deleteComplianceAudit,
+  generateCustodianPolicy,
+  generateOpenOpsWorkflow,
 ];
 
 export interface BuildAppOptions {

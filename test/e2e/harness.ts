@@ -193,5 +193,7 @@ export function demoArguments(demo: Pick<Demo, 'policy' | 'sim'>): Record<string
     schedule_compliance_audit: { schedule: 'daily', time: '06:00', timezone: 'Europe/Paris', account_ids: ['production'], name: 'e2e-daily-audit' },
     list_compliance_audits: { recent_runs: 1 },
     delete_compliance_audit: { name: 'e2e-daily-audit' },
+    generate_custodian_policy: { resource_types: ['ec2:instance', 's3:bucket'], dry_run: true },
+    generate_openops_workflow: { resource_types: ['ec2:instance'], remediation_strategy: 'notify', threshold: 0.8 },
   };
 }
