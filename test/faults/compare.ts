@@ -55,6 +55,14 @@ export function othersAsClean(t: Test, c: { got: Scan; clean: Scan; policy: Comp
   t.notOk(c.got.answer.violations.some((v) => v.account_id === c.failed), 'nothing is reported for the failed account');
 }
 
+/** Whether data_quality lists the cell holding a resource of this account, region and type as failed. */
+export function lostIn(dq: DataQuality): (account: string, region: string, type: string) => boolean {
+  return (account, region, type) =>
+    dq.failed.some(
+      (f) => f.account_id === account && (f.region === '*' || f.region === (type === 's3:bucket' ? 'global' : region)) && (f.resource_type === '*' || f.resource_type === type),
+    );
+}
+
 /** Failed cells counted one by one (a collapsed whole-account entry stands for `cells`). */
 export function failedCells(dq: DataQuality): number {
   return dq.failed.reduce((n, f) => n + (f.cells ?? 1), 0);
