@@ -60,7 +60,9 @@ t.test('annotations are honest: schedule and delete change state, delete is dest
   t.equal(listComplianceAudits.annotations.readOnlyHint, true);
   t.equal(scheduleComplianceAudit.scans, true, 'scheduling makes the server scan: scan rate limit, finops:scan scope');
   t.equal(listComplianceAudits.scans, false);
-  t.same(allTools.slice(-3).map((x) => x.name).sort(), ['delete_compliance_audit', 'list_compliance_audits', 'schedule_compliance_audit'].sort(), 'registered in allTools');
+  const names = allTools.map((x) => x.name);
+  for (const name of ['schedule_compliance_audit', 'list_compliance_audits', 'delete_compliance_audit']) t.ok(names.includes(name), `${name} registered in allTools`);
+  t.ok(names.indexOf('schedule_compliance_audit') < names.indexOf('list_compliance_audits') && names.indexOf('list_compliance_audits') < names.indexOf('delete_compliance_audit'), 'in schedule, list, delete order');
 });
 
 t.test('REST: schedule (weekly, Paris), list it with next_run, delete it; a second delete is a 404', async (t) => {
