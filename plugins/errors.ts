@@ -35,7 +35,8 @@ const CODE_BY_STATUS: Record<number, string> = {
 const AWS_FORBIDDEN = new Set(['AccessDenied', 'AssumeRoleFailed', 'AccountSuspended', 'ExpiredToken']);
 const AWS_UNAVAILABLE = new Set(['Throttling', 'Timeout', 'EndpointUnreachable']);
 
-function awsStatus(code: string): number {
+/** HTTP status for an AWS error code: 403 for refusals, 503 for transient failures, 502 otherwise. */
+export function awsStatus(code: string): number {
   if (AWS_FORBIDDEN.has(code)) return 403;
   if (AWS_UNAVAILABLE.has(code)) return 503;
   return 502;

@@ -69,12 +69,17 @@ const sseRoutes: FastifyPluginAsync<SseRoutesOptions> = async (app, { sessions }
     }
     reply.hijack();
     try {
-      await transport.handlePostMessage(request.raw, reply.raw, request.body);
+      // The body goes to the SDK as JSON text: on an invalid message it answers `Invalid message: ${body}`,
+      // which for a parsed array holding {"toString": {…}} threw after writeHead and left the request
+      // hanging (found by the fuzz suite).
+      await transport.handlePostMessage(request.raw, reply.raw, JSON.stringify(request.body ?? null));
     } catch (err) {
       request.log.error({ err }, 'MCP SSE message failed');
       if (!reply.raw.headersSent) {
         reply.raw.writeHead(500, { 'content-type': 'application/json' });
         reply.raw.end(JSON.stringify({ error: 'internal_error', message: 'An internal error occurred', request_id: request.id }));
+      } else if (!reply.raw.writableEnded) {
+        reply.raw.end();
       }
     }
     return reply;

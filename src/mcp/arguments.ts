@@ -93,7 +93,26 @@ function nounFor(path: string): string {
   return last.replace(/_/g, ' ');
 }
 
-const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
+/** A value quoted in a message: JSON, cut to 200 characters (a message never echoes a huge input). */
+const show = (v: unknown): string => {
+  if (v === undefined) return 'nothing';
+  const text = JSON.stringify(v);
+  return text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text;
+};
+
+/** Deepest nesting tool arguments may have (the schemas need 4; deeper input is refused before it is cloned or validated). */
+export const MAX_ARGUMENT_DEPTH = 32;
+
+/** True when objects/arrays in `value` nest deeper than `limit` levels (iterative: no recursion to overflow). */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 1 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (typeof item.v !== 'object' || item.v === null) continue;
+    if (item.depth > limit) return true;
+    for (const child of Array.isArray(item.v) ? item.v : Object.values(item.v)) stack.push({ v: child, depth: item.depth + 1 });
+  }
+  return false;
+}
 const listOf = (values: unknown[]): string => {
   const shown = values.slice(0, 40).map((v) => String(v)).join(', ');
   return values.length > 40 ? `${shown}, … (${values.length} in all)` : shown;

@@ -11,6 +11,7 @@ import { mergeDataQuality, oldest } from './common/quality.js';
 import { DataQualitySchema, ForceRefreshInput, NullableString, TagsSchema } from './common/schemas.js';
 import { resolveAccounts } from './common/scope.js';
 import { defineTool } from './types.js';
+import { awsStatus } from '../../plugins/errors.js';
 
 const Input = Type.Object(
   {
@@ -110,7 +111,11 @@ export const suggestTags = defineTool({
       first.resources.find((r) => r.type === type && r.id === parsed.resource_id && ids.includes(r.account_id));
     if (target === undefined) {
       const failed = first.data_quality.failed[0];
-      if (failed !== undefined) throw new UserError(`Could not read where this resource lives (${failed.error_code}: ${failed.message}); try again later.`, { statusCode: 503, code: 'unreadable' });
+      if (failed !== undefined) {
+        // A permanent refusal (untrusted role, access denied) is a 403, not a retryable 503 (found by the fuzz suite).
+        const status = awsStatus(failed.error_code);
+        throw new UserError(`Could not read where this resource lives (${failed.error_code}: ${failed.message})${status === 503 ? '; try again later.' : '.'}`, { statusCode: status, code: status === 403 ? 'forbidden' : 'unreadable' });
+      }
       throw new NotFoundError(`No ${type} with ARN ${input.resource_arn} was found (its listing was read completely).`, '/resource_arn');
     }
 
