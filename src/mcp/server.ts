@@ -4,7 +4,7 @@
  * structuredContent plus a JSON text copy; failures are `isError` results with a safe message.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, RequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { INTERNAL_MESSAGE, mapError } from '../../plugins/errors.js';
 import type { ToolRunner } from '../../plugins/tools.js';
@@ -62,6 +62,14 @@ function progressReporter(token: string | number | undefined, send: (params: { p
   };
 }
 
+/**
+ * tools/call is registered with the SDK's loose request envelope, so the SDK Server's own check of
+ * the call answers malformed params (e.g. arguments that are not an object) with -32602 Invalid
+ * params. With the strict schema the generic parse threw first and a client got -32603 Internal
+ * error for its own mistake (found by the fuzz suite).
+ */
+const ToolsCallEnvelope = RequestSchema.extend({ method: CallToolRequestSchema.shape.method });
+
 export function createMcpServer(options: McpServerOptions): Server {
   const { runner, logger, principal } = options;
   const server = new Server({ name: SERVER_NAME, version: options.version }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
@@ -79,7 +87,9 @@ export function createMcpServer(options: McpServerOptions): Server {
     ),
   }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.setRequestHandler(ToolsCallEnvelope, async (envelope, extra) => {
+    // The SDK validated the call against CallToolRequestSchema before calling this handler.
+    const request = CallToolRequestSchema.parse(envelope);
     const { name } = request.params;
     // The HTTP request that carried this call (not the one that opened the session) names the call.
     const requestId = requestIdFromHeaders(extra.requestInfo?.headers);
