@@ -70,15 +70,16 @@ export class SecretGuard {
     if (what.length > 0 && this.found.length < MAX_FINDINGS) this.found.push({ where, what });
   }
 
-  /** pino options that scan every line; `lines` (optional) receives them too. Nothing reaches stdout. */
-  loggerOptions(base: LoggerOptions, lines?: string[]): LoggerOptions {
+  /** pino options that scan every line; `sink` (optional) receives them too. Nothing reaches stdout. */
+  loggerOptions(base: LoggerOptions, sink?: string[] | ((line: string) => void)): LoggerOptions {
+    const keep = sink === undefined ? () => {} : Array.isArray(sink) ? (line: string) => void sink.push(line) : sink;
     return {
       ...base,
       hooks: {
         streamWrite: (s: string) => {
           this.counts.log_lines += 1;
           this.check('log line', s);
-          lines?.push(s);
+          keep(s);
           return '';
         },
       },
