@@ -63,6 +63,8 @@ export const listComplianceAudits = defineTool({
     const notes = [all.length === 0 ? 'No scheduled audits yet: create one with schedule_compliance_audit.' : pageNote(page, 'audits')];
     if (owner === undefined && all.some((s) => s.owner !== ctx.principal.id)) notes.push('You are unrestricted: audits of every principal are listed (see owner).');
     if (!handle.enabled) notes.push('This replica does not run audits (SCHEDULER_ENABLED=false); replicas with the scheduler enabled do.');
+    const stuck = all.filter((s) => s.last_run?.status === 'running' && Date.parse(s.last_run.started_at) < now.getTime() - 3_600_000).length;
+    if (stuck > 0) notes.push(`${stuck} audit${stuck === 1 ? ' shows a run' : 's show runs'} still "running" after more than an hour: the replica running it probably stopped mid-run; the next occurrence runs normally.`);
     const failing = all.filter((s) => s.last_run?.status === 'failed').length;
     if (failing > 0) notes.push(`${failing} audit${failing === 1 ? '' : 's'} failed on the last run (see last_run.error).`);
     return { audits, total: all.length, scheduler_enabled: handle.enabled, next_cursor: page.next_cursor, note: notes.join(' ') };

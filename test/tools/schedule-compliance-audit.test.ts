@@ -215,3 +215,29 @@ t.test('MCP: the three tools over Streamable HTTP, with aliases', async (t) => {
   const text = gone.content[0];
   t.match(text !== undefined && text.type === 'text' ? text.text : '', /No scheduled audit with id/);
 });
+
+t.test('list: a run left "running" for over an hour is pointed out', async (t) => {
+  const store = demo.app.history.audits;
+  if (store === undefined) throw new Error('no audit store');
+  const s = await store.createAuditSchedule({
+    name: 'stuck',
+    owner: 'admin',
+    owner_allowed_accounts: null,
+    frequency: 'daily',
+    time_of_day: '03:00',
+    timezone: 'UTC',
+    day_of_week: null,
+    day_of_month: null,
+    account_ids: null,
+    resource_types: null,
+    recipients: [],
+    notification_format: 'slack',
+    created_at: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+  });
+  const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000).toISOString();
+  t.ok(await store.claimAuditOccurrence(s.id, twoHoursAgo, 'gone-replica', twoHoursAgo));
+  const listed = await post('list_compliance_audits', {});
+  t.match(listed.body.note, /1 audit shows a run still "running" after more than an hour/);
+  t.equal(((listed.body.audits as Audit[]).find((a) => a.id === s.id)?.last_run as { status: string } | null)?.status, 'running');
+  t.equal((await post('delete_compliance_audit', { id: s.id })).status, 200);
+});
