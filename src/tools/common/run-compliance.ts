@@ -7,7 +7,7 @@ import { aggregateAccounts, evaluateResources, roundMoney } from '../../complian
 import type { AccountMetadata, AccountOutcomeLike, Evaluated, EvaluatedResource, MultiAccountAggregate, SeverityFilter } from '../../compliance/types.js';
 import type { DataQuality, ResourceRecord, Violation } from '../../core/types.js';
 import type { CompiledPolicy } from '../../policy/types.js';
-import type { Inventory } from '../../scan/types.js';
+import type { CostService, Inventory } from '../../scan/types.js';
 import type { ToolContext } from '../types.js';
 import { defaultCostPeriod, loadCosts, scannedAccountIds, type CostOutcome, type CostPeriod } from './costs.js';
 import type { ResolvedScope } from './scope.js';
@@ -83,6 +83,16 @@ export function accountOutcomes(inventory: Inventory, scope: ResolvedScope): Acc
 export async function runCompliance(ctx: ToolContext, opts: RunComplianceOptions): Promise<RunComplianceResult> {
   const policy = ctx.policy.current();
   const force = opts.force_refresh ?? false;
+  const period = opts.cost_period ?? defaultCostPeriod(ctx.now());
+  const wantCosts = opts.include_costs !== false;
+  // Multi-account: the accounts whose spend is read are known before the scan (every account in
+  // scope is attempted, failed ones included), so the one Cost Explorer query runs beside the
+  // scan instead of after it. Its result is used only if the scan attempted exactly those accounts.
+  const early = wantCosts && opts.scope.account_ids !== null && opts.scope.account_ids.length > 0 ? [...opts.scope.account_ids].sort() : null;
+  const earlyRequest = early === null ? null : { account_ids: early, start: period.start, end: period.end, force_refresh: force, signal: ctx.signal };
+  const earlyReport = earlyRequest === null ? null : ctx.costs.serviceCosts(earlyRequest);
+  // Used below or not at all: its failure is reported through loadCosts, never unhandled.
+  earlyReport?.catch(() => undefined);
   const inventory = await ctx.inventory.collect({
     account_ids: opts.scope.account_ids,
     regions: opts.scope.regions,
@@ -94,11 +104,15 @@ export async function runCompliance(ctx: ToolContext, opts: RunComplianceOptions
   });
 
   const resources = inventory.resources.filter((r) => matchesTagFilter(r.tags, opts.tag_filter)).sort(compareResources);
-  const period = opts.cost_period ?? defaultCostPeriod(ctx.now());
-  const costs: CostOutcome =
-    opts.include_costs === false
-      ? { available: false, period, report: null, allocation: { by_arn: new Map(), unallocated: [], total: 0 }, note: null }
-      : await loadCosts(ctx, { account_ids: scannedAccountIds(inventory), resources, resource_types: opts.scope.resource_types, period, force_refresh: force, strict: opts.costs_required === true });
+  const accountIds = scannedAccountIds(inventory);
+  // The same request as the early one: loadCosts gets the early answer (or its failure).
+  const sameAsEarly = (req: Parameters<CostService['serviceCosts']>[0]): boolean =>
+    earlyRequest !== null && req.start === earlyRequest.start && req.end === earlyRequest.end && req.force_refresh === earlyRequest.force_refresh && req.account_ids.join(',') === early?.join(',');
+  const costCtx: ToolContext =
+    earlyReport === null ? ctx : { ...ctx, costs: { serviceCosts: (req) => (sameAsEarly(req) ? earlyReport : ctx.costs.serviceCosts(req)) } };
+  const costs: CostOutcome = !wantCosts
+    ? { available: false, period, report: null, allocation: { by_arn: new Map(), unallocated: [], total: 0 }, note: null }
+    : await loadCosts(costCtx, { account_ids: accountIds, resources, resource_types: opts.scope.resource_types, period, force_refresh: force, strict: opts.costs_required === true });
 
   const evaluated = evaluateResources(policy, resources, (r) => costs.allocation.by_arn.get(r.arn)?.monthly_cost ?? 0);
   const outcomes = accountOutcomes(inventory, opts.scope);
