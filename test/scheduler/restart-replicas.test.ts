@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { startSimulator } from '../../src/simulator/server.js';
 import { demoOrganization } from '../../src/simulator/demo-org.js';
+import { nextRun } from '../../src/scheduler/next-run.js';
 import { isolateNetwork } from '../aws/helpers.js';
 import { runPrefix, sharedRedisOrSkip, SHARED_REDIS_URL } from '../cache/redis-helpers.js';
 import { pgSkipReason, pgTestDatabase } from '../store/postgres-harness.js';
@@ -53,7 +54,7 @@ t.test('restart: the schedule is still there and fires; an occurrence missed whi
   t.equal(hook.received.length, 1);
   t.same((await second.auditScheduler.tick()).ran, [], 'and only once');
 
-  clock.set(new Date(at.getTime() + 86_400_000 + 1_000));
+  clock.set(new Date(nextRun({ frequency: 'daily', time_of_day: wallTime(at, 'Europe/Berlin'), timezone: 'Europe/Berlin', day_of_week: null, day_of_month: null }, at).getTime() + 1_000));
   t.equal((await second.auditScheduler.tick()).ran.length, 1, 'the next day it fires on the restarted app');
   t.equal(hook.received.length, 2);
 });
@@ -75,9 +76,10 @@ t.test('a missed occurrence older than SCHEDULER_GRACE_MINUTES is skipped; the n
   const audit = ((await call(second, 'list_compliance_audits', {})).body.audits as Audit[])[0];
   t.equal(audit?.id, id);
   t.equal(audit?.run_count, 0, 'not run: outside the grace window');
-  clock.set(new Date(at.getTime() + 86_400_000));
+  const next = new Date(at.getTime() + 86_400_000); // UTC: no DST
+  clock.set(next);
   const report = await second.auditScheduler.tick();
-  t.same(report.ran.map((r) => r.occurrence), [new Date(at.getTime() + 86_400_000).toISOString()], 'the next occurrence runs as usual');
+  t.same(report.ran.map((r) => r.occurrence), [next.toISOString()], 'the next occurrence runs as usual');
 });
 
 t.test('two replicas on one Redis and one SQLite file: each occurrence runs once (Redis lock)', async (t) => {

@@ -9,6 +9,7 @@ import t from 'tap';
 import { startSimulator } from '../../src/simulator/server.js';
 import { demoOrganization, DEMO_ACCOUNTS } from '../../src/simulator/demo-org.js';
 import type { AuditScheduleStore } from '../../src/store/types.js';
+import { nextRun } from '../../src/scheduler/next-run.js';
 import { isolateNetwork } from '../aws/helpers.js';
 import { call, Clock, freePort, minuteNow, schedulerApp, wallTime, webhookReceiver, type LogLine } from './helpers.js';
 
@@ -98,7 +99,9 @@ t.test('a due audit runs once at its local time: scan, snapshot, Slack webhook, 
   t.equal(run?.compliance_score, check.compliance_score);
   t.type(run?.snapshot_id, 'string');
   t.same(run?.notifications, [{ recipient: `${hook.url}/…alue?…`, ok: true, status: 200, error: null }], 'delivery recorded, recipient redacted');
-  t.equal(mine?.next_run, new Date(at.getTime() + 86_400_000).toISOString(), 'next run: tomorrow (no DST change within a day here, or the zone moves it)');
+  const tomorrowAt = nextRun({ frequency: 'daily', time_of_day: wallTime(at, zone), timezone: zone, day_of_week: null, day_of_month: null }, at);
+  t.equal(mine?.next_run, tomorrowAt.toISOString(), 'next run: tomorrow, same wall time');
+  t.equal(wallTime(tomorrowAt, zone), wallTime(at, zone));
 
   const history = await call(app, 'get_violation_history', { days_back: 1 });
   const series = history.body.series as { snapshot_count: number; scope: { account_ids: string[] }; latest: { total_resources: number } }[];
@@ -107,7 +110,7 @@ t.test('a due audit runs once at its local time: scan, snapshot, Slack webhook, 
   t.equal(ours?.latest.total_resources, check.total_resources);
 
   t.same((await app.auditScheduler.tick()).ran, [], 'an occurrence runs once');
-  clock.advance(86_400_000);
+  clock.set(new Date(tomorrowAt.getTime() + 5_000));
   const tomorrow = await app.auditScheduler.tick();
   t.equal(tomorrow.ran.length, 1, 'the next day it runs again');
   t.equal(hook.received.length, 2);
