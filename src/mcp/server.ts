@@ -9,6 +9,7 @@ import type { FastifyBaseLogger as Logger } from 'fastify';
 import { INTERNAL_MESSAGE, mapError } from '../../plugins/errors.js';
 import type { ToolRunner } from '../../plugins/tools.js';
 import type { GuardedCallOptions } from '../auth/guard.js';
+import { answerJson } from '../cache/answer-cache.js';
 import { requestIdFromHeaders } from '../logging.js';
 import type { ProgressReporter } from '../core/types.js';
 import type { Principal } from '../tools/types.js';
@@ -33,7 +34,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Turn a tool's outcome into a CallToolResult. */
 export function toolResult(result: unknown): CallToolResult {
-  const text = JSON.stringify(result, null, 2) ?? 'null';
+  // Compact JSON (the same text REST sends): fewer bytes on the wire and fewer tokens for the
+  // model than indented JSON. A cached answer reuses the text it was stored with.
+  const text = answerJson(result) ?? JSON.stringify(result) ?? 'null';
   return isRecord(result) ? { content: [{ type: 'text', text }], structuredContent: result } : { content: [{ type: 'text', text }] };
 }
 
