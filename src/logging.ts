@@ -21,11 +21,47 @@ export const REDACT_PATHS = [
   '*.key',
 ];
 
+/** Query parameters whose values are credentials when a client (wrongly) puts one in a URL. */
+const SECRET_QUERY_PARAM = /^(api[_-]?key|apikey|key|token|access[_-]?token|id[_-]?token|auth|authorization|password|secret|x-api-key)$/i;
+
+/**
+ * The URL with the values of credential-like query parameters replaced by [redacted]
+ * (found by the secret scan: `?api_key=…` reached the request log line verbatim).
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  const pairs = url.slice(q + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq === -1) return pair;
+    let name = pair.slice(0, eq);
+    try {
+      name = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      // a malformed escape: judge the raw name
+    }
+    return SECRET_QUERY_PARAM.test(name.trim()) ? `${pair.slice(0, eq)}=[redacted]` : pair;
+  });
+  return `${url.slice(0, q)}?${pairs.join('&')}`;
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number } | null;
+}
+
 export function loggerOptions(config: Pick<AppConfig, 'log_level'>): LoggerOptions {
   return {
     level: config.log_level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { service: 'finops-tag-compliance-mcp' },
+    serializers: {
+      // Fastify's request fields, with credentials in the query string redacted.
+      req: (req: LoggedRequest) => ({ method: req.method, url: redactUrl(req.url ?? ''), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
+    },
   };
 }
 
