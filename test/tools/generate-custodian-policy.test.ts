@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { appContextFactory } from '../../plugins/tools.js';
 import { buildApp } from '../../src/app.js';
 import { roleArnFromTemplate } from '../../src/aws/credentials.js';
-import { testConfig } from '../../src/config/index.js';
+import { loadConfig, testConfig } from '../../src/config/index.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import { demoOrganization } from '../../src/simulator/demo-org.js';
 import { generateCustodianPolicy } from '../../src/tools/generate-custodian-policy.js';
@@ -244,4 +244,19 @@ t.test('single-account mode: no accounts.yml, custodian commands only', async (t
   t.same(body.accounts, []);
   t.equal(body.commands['org_run'], undefined);
   t.match(body.commands['run'], /^custodian run --region all -s output tag-compliance\.yml$/);
+});
+
+t.test("a key limited to some accounts gets only those in accounts.yml", async (t) => {
+  const auth = loadConfig({ API_KEYS: 'ci:ci-key-0123456789abcdef,admin:admin-key-0123456789abcdef', API_KEY_ACCOUNTS: `ci=${DEMO_ACCOUNTS.production}|${DEMO_ACCOUNTS.staging};admin=*` }).auth;
+  const demo = await startDemo({ auth });
+  t.teardown(() => demo.close());
+  const post = (key: string, args: unknown) =>
+    demo.app.inject({ method: 'POST', url: URL_, payload: JSON.stringify(args), headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } });
+  const ci = await post('ci-key-0123456789abcdef', { resource_types: ['ec2:instance'] });
+  t.equal(ci.statusCode, 200);
+  t.same((ci.json() as Answer).accounts.map((a) => a.account_id).sort(), [DEMO_ACCOUNTS.production, DEMO_ACCOUNTS.staging].sort());
+  const denied = await post('ci-key-0123456789abcdef', { resource_types: ['ec2:instance'], account_ids: ['development'] });
+  t.equal(denied.statusCode, 403);
+  const admin = await post('admin-key-0123456789abcdef', { resource_types: ['ec2:instance'] });
+  t.equal((admin.json() as Answer).accounts.length, Object.keys(DEMO_ACCOUNTS).length);
 });
