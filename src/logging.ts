@@ -59,8 +59,11 @@ export function loggerOptions(config: Pick<AppConfig, 'log_level'>): LoggerOptio
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { service: 'finops-tag-compliance-mcp' },
     serializers: {
-      // Fastify's request fields, with credentials in the query string redacted.
-      req: (req: LoggedRequest) => ({ method: req.method, url: redactUrl(req.url ?? ''), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
+      // Fastify's request fields, with credentials in the query string redacted; other `req` objects as they are.
+      req: (req: LoggedRequest) =>
+        typeof req?.url === 'string' && typeof req.method === 'string'
+          ? { method: req.method, url: redactUrl(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }
+          : req,
     },
   };
 }
