@@ -69,7 +69,8 @@ export interface CustodianBuild {
   notes: string[];
 }
 
-export const YAML_OPTIONS = { lineWidth: 0, minContentWidth: 0 } as const;
+/** YAML 1.1 rules: Custodian reads policies with PyYAML, which takes yes/on/0123 for booleans and numbers unless quoted. */
+export const YAML_OPTIONS = { version: '1.1', lineWidth: 0, minContentWidth: 0 } as const;
 
 function slug(type: string): string {
   return type.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').toLowerCase();

@@ -7,7 +7,8 @@
  * Differences handled: `\d`/`\w`/`\b` are ASCII in JavaScript but Unicode in Python (rewritten
  * to explicit classes / an ASCII-scoped `\b`); `\s` and `.` use JavaScript's character sets;
  * `$` becomes `\Z` (Python's `$` also matches before a final newline); named groups and
- * back-references use Python's spelling; `]` right after `[` (empty class in JavaScript) and
+ * back-references use Python's spelling, a back-reference to a group that did not take part
+ * matching the empty string as in JavaScript (`(?(1)\1)`); `]` right after `[` (empty class in JavaScript) and
  * identity escapes of letters (`\a` is "a" in JavaScript, a bell in Python) are rewritten.
  * Literal braces are written `\x7b`/`\x7d`: Custodian formats every policy string with
  * `str.format` (policy variables), and a lone brace would make that fail.
@@ -130,6 +131,46 @@ function countGroups(src: string): number {
   return n;
 }
 
+/**
+ * Capture groups (numbers and names) nested inside a quantified group: JavaScript clears them at
+ * each repetition, Python keeps the last value, so back-references to them differ.
+ */
+function resettableGroups(src: string): Set<string> {
+  const out = new Set<string>();
+  const stack: { captures: string[] }[] = [];
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') {
+      const named = /^\(\?<([A-Za-z_$][\w$]*)>/.exec(src.slice(i));
+      const capturing = src[i + 1] !== '?' || named !== null;
+      const ids: string[] = [];
+      if (capturing) {
+        n++;
+        ids.push(String(n));
+        if (named !== null && named[1] !== undefined) ids.push(named[1]);
+      }
+      for (const frame of stack) frame.captures.push(...ids);
+      stack.push({ captures: [] });
+    } else if (c === ')') {
+      const frame = stack.pop();
+      const next = src[i + 1];
+      if (frame !== undefined && (next === '*' || next === '+' || next === '?' || next === '{')) for (const id of frame.captures) out.add(id);
+    }
+  }
+  return out;
+}
+
 class Refused extends Error {}
 
 /**
@@ -144,6 +185,10 @@ export function toPythonRegex(source: string, lineBounded = false): Translation 
       if (code >= 0xd800 && code <= 0xdfff) throw new Refused('it contains characters outside the Basic Multilingual Plane, which JavaScript and Python count differently');
     }
     const groups = countGroups(source);
+    const resettable = resettableGroups(source);
+    const refuseReset = (id: string): void => {
+      if (resettable.has(id)) throw new Refused(`it refers back to group ${id} inside a repeated group, which JavaScript clears at each repetition and Python does not`);
+    };
     const ws = lineBounded ? JS_WHITESPACE_CLASS_NO_NL : JS_WHITESPACE_CLASS;
     const nl = lineBounded ? '\\n' : '';
     let out = '';
@@ -263,7 +308,11 @@ export function toPythonRegex(source: string, lineBounded = false): Translation 
         if (e === 'k' && source[i + 1] === '<') {
           const close = source.indexOf('>', i + 2);
           if (close < 0) throw new Refused('a named back-reference is not closed');
-          out += `(?P=${source.slice(i + 2, close)})`;
+          const group = source.slice(i + 2, close);
+          refuseReset(group);
+          // JavaScript: a reference to a group that did not take part matches the empty string;
+          // Python fails it. A conditional reproduces JavaScript.
+          out += `(?(${group})(?P=${group}))`;
           i = close + 1;
           continue;
         }
@@ -273,7 +322,8 @@ export function toPythonRegex(source: string, lineBounded = false): Translation 
           while (/[0-9]/.test(source[j] ?? '')) digits += source[j++];
           const n = Number(digits);
           if (digits.length > 1 || n > groups) throw new Refused(`it uses \\${digits}, which JavaScript reads as a back-reference or an octal escape depending on the groups`);
-          out += `(?:\\${digits})`;
+          refuseReset(digits);
+          out += `(?(${digits})\\${digits})`;
           i = j;
           continue;
         }

@@ -108,6 +108,15 @@ interface Sample {
 }
 
 const pythonOk = spawnSync('python3', ['-c', 'import jmespath'], { encoding: 'utf8' }).status === 0;
+const pyyamlOk = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
+
+/** The document as PyYAML (what Custodian uses) reads it, or null without PyYAML. */
+function pyyamlLoad(text: string): unknown {
+  if (!pyyamlOk) return null;
+  const r = spawnSync('python3', ['-c', 'import json,sys,yaml\nprint(json.dumps(yaml.safe_load(sys.stdin.read())))'], { input: text, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as unknown;
+}
 
 for (const [label, policy] of POLICIES) {
   t.test(`${label}: Custodian filters match exactly what the evaluator reports`, async (t) => {
@@ -124,6 +133,7 @@ for (const [label, policy] of POLICIES) {
         const parsed = parse(build.policy_yaml) as { policies: { name: string; resource: string; filters: unknown[] }[] };
         t.equal(parsed.policies.length, build.policies.length, 'the YAML holds every policy');
         t.same(parsed.policies.map((p) => p.name), build.policies.map((p) => p.name), 'names in order');
+        if (pyyamlOk && kinds.length === 2 && targets === null) t.same(pyyamlLoad(build.policy_yaml), parsed, 'PyYAML reads the same document (YAML 1.1 quoting)');
         const byType = new Map<string, number>();
         parsed.policies.forEach((p, i) => {
           const type = build.policies[i]?.registry_type as string;

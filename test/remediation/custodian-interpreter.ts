@@ -61,6 +61,13 @@ export function pythonToJs(pattern: string): RegExp {
       i++;
       continue;
     }
+    const cond = /^\(\?\((\w+)\)(?:\\(\d+)|\(\?P=(\w+)\))\)/.exec(pattern.slice(i));
+    if (cond !== null) {
+      // (?(N)\N) / (?(n)(?P=n)): JavaScript back-references already match empty when unset.
+      out += cond[2] !== undefined ? `\\${cond[2]}` : `\\k<${cond[3] ?? ''}>`;
+      i += cond[0].length - 1;
+      continue;
+    }
     if (pattern.startsWith('(?P<', i)) {
       out += '(?<';
       i += 3;

@@ -24,13 +24,13 @@ t.test('rewrites', async (t) => {
   t.equal(py('a$'), 'a\\Z', '$ is the end of the value, not "before a final newline"');
   t.equal(py('[]'), '(?!)', 'an empty class matches nothing in JavaScript');
   t.equal(py('\\a'), 'a', 'identity escape of a letter is the letter (a bell in Python)');
-  t.equal(py('(?<y>\\d)\\k<y>'), '(?P<y>[0-9])(?P=y)');
+  t.equal(py('(?<y>\\d)\\k<y>'), '(?P<y>[0-9])(?(y)(?P=y))');
   t.equal(py('x{2}{'), 'x{2}\\x7b', 'a brace that is not a quantifier is a literal');
   t.equal(py('[^a]', true), '[^a\\n]', 'line-bounded negated classes never cross a line');
   t.equal(py('\\bK'), '(?a:\\b)K');
   t.equal(py('[a\\-z]'), '[a\\-z]', 'an escaped dash is not a range');
   t.equal(py('[\\d-z]'), '[0-9\\-z]', 'a shorthand cannot start a range');
-  for (const [src, why] of [['(?<=a)b', /lookbehind/], ['[\\S]', /inside a character class/], ['\\12', /back-reference or an octal/], ['\u{1F600}', /Basic Multilingual Plane/]] as const) {
+  for (const [src, why] of [['(?<=a)b', /lookbehind/], ['[\\S]', /inside a character class/], ['\\12', /back-reference or an octal/], ['(?:(a)|b)+\\1', /repeated group/], ['(?:(?<q>a)|b)*\\k<q>', /repeated group/], ['\u{1F600}', /Basic Multilingual Plane/]] as const) {
     const r = toPythonRegex(src);
     t.notOk(r.ok, `${src} refused`);
     if (!r.ok) t.match(r.reason, why);
@@ -59,8 +59,8 @@ t.test('every registry type has a Cloud Custodian resource', async (t) => {
   t.same(Object.keys(CUSTODIAN_RESOURCES).sort(), [...ALL_TYPE_NAMES].sort(), 'no stale rows');
 });
 
-const PATTERNS = ['CC-\\d{2,4}', '[a-z0-9][a-z0-9-]{1,6}', '\\w+@\\w+\\.(com|org)', '(a|b)\\1?x', '.{1,3}', '\\s*\\S+\\s*', '[^\\s@]{3}', '\\bK\\b', 'v/\\d|x{1}\\{', '^(?:ab|c)$', '\\W?\\D+'];
-const VALUE = fc.array(fc.constantFrom(...'abcxvK019 -@./{\u00a0\u2028\u212aé_C'), { maxLength: 8 }).map((a) => a.join(''));
+const PATTERNS = ['CC-\\d{2,4}', '[a-z0-9][a-z0-9-]{1,6}', '\\w+@\\w+\\.(com|org)', '(a|b)\\1?x', '.{1,3}', '\\s*\\S+\\s*', '[^\\s@]{3}', '\\bK\\b', 'v/\\d|x{1}\\{', '^(?:ab|c)$', '\\W?\\D+', '(a)|b\\1', '(?<n>x)?y\\k<n>'];
+const VALUE = fc.array(fc.constantFrom(...'abcxyvK019 -@./{\u00a0\u2028\u212aé_C'), { maxLength: 8 }).map((a) => a.join(''));
 
 t.test('translated patterns accept exactly what JavaScript accepts', async (t) => {
   const samples: [string, string, boolean][] = [];
