@@ -60,6 +60,8 @@ export async function scanAccount(ctx: AccountScanContext, account: AccountInfo,
   const label = accountLabel(account);
   const startedMs = ctx.now().getTime();
   let alias: string | null = account.alias;
+  /** The alias lookup in flight (settles, never rejects); awaited before the outcome is built. */
+  let aliasRead: Promise<void> = Promise.resolve();
   const timeoutS = ctx.config.multi_account.account_scan_timeout_seconds;
   const ttl = ctx.config.cache.ttl_seconds;
   if (ctx.requestSignal.aborted) throw new CancelledError();
@@ -138,12 +140,19 @@ export async function scanAccount(ctx: AccountScanContext, account: AccountInfo,
       ctx.recorder?.recordAssumeRole(id, true, null);
       if (ctx.gateway.accountAlias !== undefined) {
         // Best effort: an alias that cannot be read (older roles without iam:ListAccountAliases)
-        // never fails the scan; the account is simply shown without one.
-        alias = await abortable(ctx.gateway.accountAlias(id, credController.signal), credController.signal).catch((err: unknown) => {
-          ctx.logger.debug({ account_id: id, err: err instanceof Error ? err.message : String(err) }, 'account alias not readable');
-          return alias;
-        });
-        ctx.recorder?.recordAlias?.(id, alias);
+        // never fails the scan; the account is simply shown without one. Read beside the
+        // regions and cells, not before them: it is not on the account's critical path.
+        const readAlias = ctx.gateway.accountAlias.bind(ctx.gateway);
+        aliasRead = abortable(readAlias(id, signal), signal).then(
+          (found) => {
+            alias = found;
+            ctx.recorder?.recordAlias?.(id, found);
+          },
+          (err: unknown) => {
+            ctx.logger.debug({ account_id: id, err: err instanceof Error ? err.message : String(err) }, 'account alias not readable');
+            ctx.recorder?.recordAlias?.(id, alias);
+          },
+        );
       }
     } catch (err) {
       const failure = classify(err, credTimedOut);
@@ -164,6 +173,7 @@ export async function scanAccount(ctx: AccountScanContext, account: AccountInfo,
         regions = picked.regions;
         if (picked.not_enabled.length > 0) notes.push(`Region(s) ${picked.not_enabled.join(', ')} are not enabled in account ${label}: nothing to read there.`);
       } catch (err) {
+        await aliasRead;
         return finishFailed(classify(err), fallbackRegions(ctx.regions, ctx.config.aws.allowed_regions));
       }
     }
@@ -183,6 +193,7 @@ export async function scanAccount(ctx: AccountScanContext, account: AccountInfo,
       },
       () => signal.aborted,
     );
+    await aliasRead;
     if (ctx.requestSignal.aborted) throw new CancelledError();
     const cells = plan.map((cell, i) => results[i] ?? { cell, records: [], stored_at: null, source: null, error: classify(signal.reason) });
     return finish(cells, regions, notes, null);
