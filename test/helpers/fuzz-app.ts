@@ -78,7 +78,11 @@ export async function startFuzzApp(): Promise<FuzzApp> {
     problems,
     async close() {
       try {
-        await app.close();
+        // Connections that turn idle after close() started (ended MCP/SSE streams) would otherwise be
+        // kept until the 72 s keep-alive timeout (see the report of the fuzz work).
+        const closing = app.close();
+        app.server.closeAllConnections();
+        await closing;
       } finally {
         await sim.stop();
       }
